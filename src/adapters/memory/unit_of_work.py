@@ -1,0 +1,69 @@
+"""In-memory repositories and unit of work: changes become visible to others only on commit."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from types import TracebackType
+    from uuid import UUID
+
+    from domain.pipeline_check import PipelineCheck
+
+
+@dataclass
+class InMemoryStore:
+    """The committed state, shared by every unit of work made from it."""
+
+    pipeline_checks: dict[UUID, PipelineCheck] = field(default_factory=dict)
+
+
+class InMemoryPipelineCheckRepository:
+    """Pipeline checks in a dict."""
+
+    def __init__(self, rows: dict[UUID, PipelineCheck]) -> None:
+        self._rows = rows
+
+    async def add(self, check: PipelineCheck) -> None:
+        """Store a new check."""
+        self._rows[check.id] = check
+
+    async def get(self, check_id: UUID) -> PipelineCheck | None:
+        """Return the check or None."""
+        return self._rows.get(check_id)
+
+    async def update(self, check: PipelineCheck) -> None:
+        """Replace the stored check."""
+        self._rows[check.id] = check
+
+
+class InMemoryUnitOfWork:
+    """Works on a private copy of the store and publishes it on commit, like a transaction."""
+
+    def __init__(self, store: InMemoryStore | None = None) -> None:
+        self.store = store or InMemoryStore()
+        self.commits = 0
+        self._working: InMemoryStore | None = None
+
+    async def __aenter__(self) -> Self:
+        """Begin: take a private copy of the committed state."""
+        self._working = copy.deepcopy(self.store)
+        self.pipeline_checks = InMemoryPipelineCheckRepository(self._working.pipeline_checks)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """End: drop whatever was not committed."""
+        self._working = None
+
+    async def commit(self) -> None:
+        """Publish the private copy as the committed state."""
+        assert self._working is not None, "commit() outside `async with`"
+        self.store.__dict__.update(copy.deepcopy(self._working).__dict__)
+        self.commits += 1

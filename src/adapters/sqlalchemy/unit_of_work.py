@@ -1,0 +1,51 @@
+"""The SQLAlchemy unit of work: one session, one transaction, repositories bound to it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from adapters.sqlalchemy.repositories import SqlAlchemyPipelineCheckRepository
+from domain.errors import Unavailable
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+
+class SqlAlchemyUnitOfWork:
+    """Opens a session on enter, rolls back on exit unless `commit` was called."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        """Begin: open a session and bind the repositories to it."""
+        self._session = self._session_factory()
+        self.pipeline_checks = SqlAlchemyPipelineCheckRepository(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """End: roll back what was not committed and close the session."""
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+            await self._session.close()
+        finally:
+            self._session = None
+        if isinstance(exc, OperationalError | InterfaceError):
+            # A dropped or refused connection is the database being down, not a bug: say so.
+            raise Unavailable("The database cannot be reached right now; try again shortly.") from exc
+
+    async def commit(self) -> None:
+        """Commit the transaction."""
+        assert self._session is not None, "commit() outside `async with`"
+        await self._session.commit()

@@ -1,0 +1,1 @@
+"""Ports: the `typing.Protocol` interfaces the use cases need, implemented in `adapters`."""

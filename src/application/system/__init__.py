@@ -1,0 +1,1 @@
+"""System use cases: readiness and the queue round-trip check."""

@@ -1,0 +1,1 @@
+"""Ask Video's domain: entities, value objects, rules and errors. Standard library only."""

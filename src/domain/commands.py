@@ -1,0 +1,18 @@
+"""Commands for background work: small immutable records a worker turns into a use-case call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """Base of every background command; fields must be plain values (str, int, float, UUID)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunPipelineCheck(Command):
+    """Prove the API → queue → worker → database pipe by completing one stored check."""
+
+    check_id: UUID

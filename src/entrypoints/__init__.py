@@ -1,0 +1,1 @@
+"""Entrypoints: the HTTP app, the worker, the CLI, and the one container that wires adapters to ports."""

@@ -1,0 +1,1 @@
+"""The `askvideo` command line."""

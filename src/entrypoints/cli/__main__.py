@@ -1,0 +1,5 @@
+"""`python -m entrypoints.cli` = `askvideo`."""
+
+from entrypoints.cli.main import main
+
+raise SystemExit(main())

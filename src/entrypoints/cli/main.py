@@ -1,0 +1,195 @@
+"""`askvideo serve | worker | migrate`: every way to run Ask Video, each failing with one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import msgspec
+import structlog
+
+from entrypoints.embedded import DataDirLock, EmbeddedPostgres, EmbeddedRedis, StartupError, ensure_writable_dir
+from entrypoints.logging import configure_logging
+from entrypoints.migrate import check_database, run_migrations
+from entrypoints.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+log = structlog.get_logger("askvideo")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="askvideo", description="Ask your videos. Settings come from ASKVIDEO_* variables."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="start the API (and, by default, workers and embedded servers)")
+    serve.add_argument("--api-only", action="store_true", help="start only the API; run workers with `askvideo worker`")
+    serve.add_argument("--host", help="listen address (default ASKVIDEO_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default ASKVIDEO_PORT or 8000)")
+    commands.add_parser("worker", help="run one worker process (needs ASKVIDEO_DATABASE_URL and ASKVIDEO_REDIS_URL)")
+    commands.add_parser("migrate", help="upgrade the database schema to the newest version")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; a startup problem prints one line and exits with status 2."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if getattr(args, "host", None):
+            settings = msgspec.structs.replace(settings, host=args.host)
+        if getattr(args, "port", None):
+            settings = msgspec.structs.replace(settings, port=args.port)
+        configure_logging(json=settings.json_logs, level=settings.log_level)
+        match args.command:
+            case "serve":
+                serve(settings, api_only=args.api_only)
+            case "worker":
+                worker(settings)
+            case "migrate":
+                migrate(settings)
+    except (SettingsError, StartupError) as error:
+        print(f"askvideo: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+@contextlib.contextmanager
+def embedded_services(settings: Settings, *, queue: bool = True) -> Iterator[Settings]:
+    """Start whichever servers the settings leave unset (the queue only if `queue`); yield settings naming them."""
+    if settings.wiring == "memory" or not settings.embedded:
+        yield settings
+        return
+    ensure_writable_dir(settings.data_dir)
+    with contextlib.ExitStack() as stack:
+        if settings.database_url is None:
+            postgres = EmbeddedPostgres(settings.data_dir)
+            url = postgres.start()
+            stack.callback(postgres.stop)
+            settings = msgspec.structs.replace(settings, database_url=url)
+            log.info("embedded PostgreSQL ready", pgdata=str(postgres.pgdata))
+        if queue and settings.redis_url is None:
+            redis_server = EmbeddedRedis(settings.data_dir)
+            url = redis_server.start()
+            stack.callback(redis_server.stop)
+            settings = msgspec.structs.replace(settings, redis_url=url)
+            log.info("embedded Redis ready", socket=str(redis_server.socket))
+        yield settings
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail early and clearly when the port is taken, instead of after starting everything else."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise StartupError(
+                f"Cannot listen on {host}:{port} ({error.strerror}). Is another Ask Video running? "
+                "Stop it, or choose another port with ASKVIDEO_PORT or --port."
+            ) from None
+
+
+def migrate(settings: Settings) -> None:
+    """Upgrade the schema (starting the embedded database for the duration if needed)."""
+    if settings.wiring == "memory":
+        raise StartupError("ASKVIDEO_WIRING=memory keeps nothing in a database: there is nothing to migrate.")
+    with embedded_services(settings, queue=False) as ready:
+        assert ready.database_url is not None
+        check_database(ready.database_url)
+        run_migrations(ready.database_url)
+    log.info("database is up to date")
+
+
+def worker(settings: Settings) -> None:
+    """Run one worker process against configured servers."""
+    from entrypoints.container import build_container  # noqa: PLC0415 - keeps `askvideo --help` fast
+    from entrypoints.worker import run_worker  # noqa: PLC0415
+
+    if settings.wiring == "memory":
+        raise StartupError("ASKVIDEO_WIRING=memory runs jobs inside `serve`; there is no separate worker.")
+    if settings.database_url is None or settings.redis_url is None:
+        raise StartupError(
+            "`askvideo worker` needs ASKVIDEO_DATABASE_URL and ASKVIDEO_REDIS_URL "
+            "(`askvideo serve` starts workers for the embedded default by itself)."
+        )
+    check_database(settings.database_url)
+    run_worker(build_container(settings), threads=settings.worker_threads)
+
+
+def _spawn_workers(settings: Settings) -> list[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "ASKVIDEO_DATABASE_URL": settings.database_url or "",
+        "ASKVIDEO_REDIS_URL": settings.redis_url or "",
+        "ASKVIDEO_DATA_DIR": str(settings.data_dir),
+    }
+    return [
+        # Own session: a Ctrl-C reaches `serve` only, which then stops workers, then the servers, in order.
+        subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "worker"], env=env, start_new_session=True)
+        for _ in range(settings.workers)
+    ]
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _exit_quietly(signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def serve(settings: Settings, *, api_only: bool) -> None:
+    """Start the API; unless `api_only`, also the embedded servers it needs and the worker processes."""
+    import uvicorn  # noqa: PLC0415 - keeps `askvideo --help` fast
+
+    from entrypoints.container import build_container  # noqa: PLC0415
+    from entrypoints.http import create_app  # noqa: PLC0415
+
+    ensure_port_free(settings.host, settings.port)
+    # uvicorn re-raises the signal that stopped it once it is done; turning SIGTERM into SystemExit lets the
+    # stack below stop workers and embedded servers in order instead of the process dying on the spot.
+    signal.signal(signal.SIGTERM, _exit_quietly)
+    with contextlib.ExitStack() as stack:
+        if settings.embedded:
+            if api_only:
+                raise StartupError(
+                    "`serve --api-only` needs ASKVIDEO_DATABASE_URL and ASKVIDEO_REDIS_URL; "
+                    "without them run plain `askvideo serve`, which starts embedded servers."
+                )
+            stack.enter_context(DataDirLock(ensure_writable_dir(settings.data_dir)))
+            settings = stack.enter_context(embedded_services(settings))
+        if settings.wiring == "real":
+            assert settings.database_url is not None
+            check_database(settings.database_url)
+            if not api_only:
+                run_migrations(settings.database_url)
+                workers = _spawn_workers(settings)
+                stack.callback(_stop, workers)
+        app = create_app(build_container(settings))
+        log.info("Ask Video is ready", url=f"http://{settings.host}:{settings.port}", wiring=settings.wiring)
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            proxy_headers=True,
+            forwarded_allow_ips="127.0.0.1",
+        )

@@ -1,0 +1,26 @@
+"""Which use case runs each background command: shared by the Dramatiq actors and the in-memory demo queue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from application.system.pipeline_checks import CompletePipelineCheckCommand
+from domain.commands import Command, RunPipelineCheck
+
+if TYPE_CHECKING:
+    from entrypoints.container import Container
+
+
+async def run_command(container: Container, command: Command, *, worker: str) -> None:
+    """Run the use case that handles `command`."""
+    use_cases = container.use_cases
+    match command:
+        case RunPipelineCheck(check_id=check_id):
+            await use_cases.complete_pipeline_check()(CompletePipelineCheckCommand(check_id=check_id, worker=worker))
+        case _:
+            msg = f"No use case handles {type(command).__name__}"
+            raise TypeError(msg)
+
+
+COMMANDS: tuple[type[Command], ...] = (RunPipelineCheck,)
+"""Every command a worker must have an actor for."""

@@ -1,0 +1,129 @@
+"""One typed settings object, read from `ASKVIDEO_*` environment variables and validated at start."""
+
+from __future__ import annotations
+
+import os
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+import platformdirs
+
+PREFIX = "ASKVIDEO_"
+
+Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
+Positive = Annotated[int, msgspec.Meta(ge=1)]
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message names the variable and what is expected."""
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for Ask Video (e.g. ~/.local/share/askvideo)."""
+    return Path(platformdirs.user_data_dir("askvideo", appauthor=False))
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Every setting, with the environment variable `ASKVIDEO_<FIELD>` that sets it."""
+
+    environment: Literal["development", "production"] = "development"
+    """`production` turns on JSON logs and requires explicit URLs and secrets."""
+    wiring: Literal["real", "memory"] = "real"
+    """`real` adapters (PostgreSQL, Redis, …) or `memory` ones (a demo that keeps nothing)."""
+    database_url: str | None = None
+    """PostgreSQL with pgvector, e.g. `postgresql://user:pass@db:5432/askvideo`; unset: embedded PostgreSQL."""
+    redis_url: str | None = None
+    """Redis for the job queue, e.g. `redis://redis:6379/0`; unset: embedded Redis."""
+    data_dir: Path = msgspec.field(default_factory=default_data_dir)
+    """Folder for the embedded database, queue and local files."""
+    host: str = "127.0.0.1"
+    """Address the API listens on."""
+    port: Port = 8000
+    """Port the API listens on."""
+    workers: Positive = 1
+    """Worker processes `serve` starts beside the API (embedded default and `serve` without `--api-only`)."""
+    worker_threads: Positive = 2
+    """Threads per worker process."""
+    db_pool_size: Positive = 5
+    """Database connections kept open per process."""
+    log_format: Literal["console", "json"] | None = None
+    """`console` or `json`; unset: `json` in production, `console` otherwise."""
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    """Lowest level logged."""
+
+    @property
+    def json_logs(self) -> bool:
+        """Whether log lines are JSON."""
+        return (self.log_format or ("json" if self.environment == "production" else "console")) == "json"
+
+    @property
+    def embedded(self) -> bool:
+        """True when some server must be started by Ask Video itself."""
+        return self.wiring == "real" and (self.database_url is None or self.redis_url is None)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the settings; raise `SettingsError` naming the variable at fault."""
+        environ = os.environ if environ is None else environ
+        fields = set(cls.__struct_fields__)
+        raw: dict[str, str] = {}
+        for name, value in environ.items():
+            if not name.startswith(PREFIX) or value == "":
+                continue
+            field = name.removeprefix(PREFIX).lower()
+            if field not in fields:
+                known = ", ".join(sorted(PREFIX + f.upper() for f in fields))
+                raise SettingsError(f"{name} is not a setting Ask Video knows. Known settings: {known}.")
+            raw[field] = value
+        try:
+            settings = msgspec.convert(raw, cls, strict=False, dec_hook=_decode)
+        except msgspec.ValidationError as error:
+            raise SettingsError(_explain(error)) from None
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Rules across fields."""
+        if self.environment == "production" and self.wiring == "real":
+            missing = [f"{PREFIX}{name.upper()}" for name in ("database_url", "redis_url") if not getattr(self, name)]
+            if missing:
+                raise SettingsError(f"{' and '.join(missing)} must be set in production (no embedded servers there).")
+        for name in ("database_url", "redis_url"):
+            value = getattr(self, name)
+            schemes = ("postgresql", "postgres") if name == "database_url" else ("redis", "rediss", "unix")
+            if value is not None and value.split(":", 1)[0].split("+", 1)[0] not in schemes:
+                raise SettingsError(
+                    f"{PREFIX}{name.upper()} must be a {' or '.join(s + '://' for s in schemes)} URL, "
+                    f"got {value.split(':', 1)[0]}:…"
+                )
+
+
+def _decode(type_: type, value: object) -> object:
+    """Types msgspec does not build by itself."""
+    if type_ is Path and isinstance(value, str):
+        return Path(value).expanduser()
+    raise NotImplementedError
+
+
+def _choices(field: str) -> tuple[str, ...]:
+    """The allowed values of a `Literal[...]` setting (empty for other types)."""
+    hint = typing.get_type_hints(Settings).get(field)
+    options = [arg for part in typing.get_args(hint) or (hint,) for arg in typing.get_args(part)] if hint else []
+    if typing.get_origin(hint) is typing.Literal:
+        options = list(typing.get_args(hint))
+    return tuple(str(option) for option in options if isinstance(option, str))
+
+
+def _explain(error: msgspec.ValidationError) -> str:
+    """Turn msgspec's `Expected int, got str - at $.port` into `ASKVIDEO_PORT: expected int …`."""
+    message = str(error)
+    if " - at `$." in message:
+        reason, path = message.rsplit(" - at `$.", 1)
+        field = path.rstrip("`").split("[", 1)[0].split(".", 1)[0]
+        choices = _choices(field)
+        hint = f"; choose one of: {', '.join(choices)}" if choices else ""
+        return f"{PREFIX}{field.upper()} is invalid: {reason[0].lower()}{reason[1:]}{hint}."
+    return f"Invalid settings: {message}"

@@ -1,0 +1,86 @@
+"""Builds the broker with its actors and runs a worker process until it is told to stop."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import TYPE_CHECKING, Any
+
+import dramatiq
+import structlog
+from dramatiq.asyncio import get_event_loop_thread
+from dramatiq.middleware import AsyncIO, Middleware
+
+from adapters.dramatiq import QUEUE_NAME, actor_name, kwargs_to_command
+from entrypoints.container import close_gateways, worker_identity
+from entrypoints.jobs import COMMANDS, run_command
+
+if TYPE_CHECKING:
+    from domain.commands import Command
+    from entrypoints.container import Container
+
+log = structlog.get_logger(__name__)
+
+# Transcription of a long talk takes long: no job is cut short by Dramatiq's 10-minute default.
+TIME_LIMIT_MS = 6 * 60 * 60 * 1000
+
+
+class _CloseGateways(Middleware):
+    """Closes database pools on the worker's event loop before that loop stops."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        loop_thread = get_event_loop_thread()
+        if loop_thread is not None:
+            loop_thread.run_coroutine(close_gateways(self._container))
+
+
+def _declare_actor(broker: dramatiq.Broker, container: Container, command_type: type[Command]) -> None:
+    identity = worker_identity()
+
+    async def handle(**kwargs: Any) -> None:
+        command = kwargs_to_command(command_type, kwargs)
+        structlog.contextvars.bind_contextvars(job=actor_name(command_type))
+        try:
+            await run_command(container, command, worker=identity)
+        finally:
+            structlog.contextvars.unbind_contextvars("job")
+
+    handle.__name__ = actor_name(command_type)
+    dramatiq.actor(
+        handle,
+        actor_name=actor_name(command_type),
+        queue_name=QUEUE_NAME,
+        broker=broker,
+        time_limit=TIME_LIMIT_MS,
+        max_retries=5,
+        min_backoff=1_000,
+        max_backoff=60_000,
+    )
+
+
+def build_worker_broker(container: Container) -> dramatiq.Broker:
+    """The container's broker with the asyncio middleware and an actor for every command."""
+    broker = container.gateways.broker()
+    broker.add_middleware(AsyncIO())
+    broker.add_middleware(_CloseGateways(container))
+    for command_type in COMMANDS:
+        _declare_actor(broker, container, command_type)
+    return broker
+
+
+def run_worker(container: Container, *, threads: int) -> None:
+    """Consume jobs until SIGINT/SIGTERM, then finish the running ones and stop."""
+    broker = build_worker_broker(container)
+    worker = dramatiq.Worker(broker, worker_threads=threads)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    worker.start()
+    log.info("worker started", threads=threads, identity=worker_identity())
+    stop.wait()
+    log.info("worker stopping")
+    worker.stop()
+    broker.close()

@@ -1,0 +1,89 @@
+"""The one-command product: `askvideo serve` on the embedded default, over real HTTP, with a real worker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.integration.conftest import RunningApp, start_askvideo, stop_askvideo
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="avsrv-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def served(data_dir: Path) -> Iterator[RunningApp]:
+    app = start_askvideo(["serve"], {"ASKVIDEO_DATA_DIR": str(data_dir)}, data_dir)
+    yield app
+    stop_askvideo(app)
+
+
+def wait_for_done(client: httpx.Client, check_id: str, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        check = client.get(f"/api/system/pipeline-checks/{check_id}").json()
+        if check["status"] == "done":
+            return check
+        time.sleep(0.1)
+    pytest.fail(f"pipeline check {check_id} was not completed within {timeout} s")
+
+
+class TestServeOnTheEmbeddedDefault:
+    def test_it_is_ready_with_the_embedded_database_and_queue(self, served: RunningApp) -> None:
+        with served.client() as client:
+            response = client.get("/health/ready")
+        assert response.status_code == 200
+        assert [(p["name"], p["ok"]) for p in response.json()["parts"]] == [("database", True), ("queue", True)]
+
+    def test_a_job_goes_from_the_api_through_the_queue_to_a_worker_process_and_back(self, served: RunningApp) -> None:
+        with served.client() as client:
+            started = client.post("/api/system/pipeline-checks")
+            assert started.status_code == 202
+            check = wait_for_done(client, started.json()["id"])
+        worker_pid = int(check["worker"].rsplit(":", 1)[1])
+        assert worker_pid != served.process.pid  # a separate worker process did it
+        assert worker_pid != os.getpid()
+
+    def test_the_openapi_schema_is_served(self, served: RunningApp) -> None:
+        with served.client() as client:
+            schema = client.get("/schema/openapi.json")
+        assert schema.status_code == 200
+        assert schema.json()["info"]["title"] == "Ask Video API"
+
+    def test_log_lines_carry_the_request_id(self, served: RunningApp) -> None:
+        with served.client() as client:
+            client.get("/health/live", headers={"X-Request-ID": "e2e-trace-7"})
+        time.sleep(0.2)
+        assert any("e2e-trace-7" in line and "/health/live" in line for line in served.log.splitlines())
+
+    def test_a_second_serve_on_the_same_data_directory_is_refused_clearly(
+        self, served: RunningApp, data_dir: Path
+    ) -> None:
+        second = start_askvideo(["serve"], {"ASKVIDEO_DATA_DIR": str(data_dir)}, data_dir, wait_ready=False)
+        assert second.process.wait(timeout=60) == 2
+        assert "already running" in second.log
+        assert "Traceback" not in second.log
+        with served.client() as client:  # the first one is untouched
+            assert client.get("/health/ready").status_code == 200
+
+
+def test_stopping_serve_stops_the_workers_and_the_embedded_servers(tmp_path_factory: pytest.TempPathFactory) -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="avstop-"))
+    try:
+        app = start_askvideo(["serve"], {"ASKVIDEO_DATA_DIR": str(data_dir)}, data_dir)
+        assert stop_askvideo(app) == 0
+        assert not (data_dir / "postgres" / "postmaster.pid").exists()
+        assert not (data_dir / "redis" / "redis.sock").exists()
+        assert "Traceback" not in app.log
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
