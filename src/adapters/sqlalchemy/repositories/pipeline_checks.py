@@ -33,7 +33,8 @@ class SqlAlchemyPipelineCheckRepository:
     """Stores pipeline checks in the `pipeline_check` table."""
 
     def __init__(self, session: AsyncSession) -> None:
-        self._rows = _Rows(session=session, auto_commit=False, auto_expunge=False)
+        # Errors stay SQLAlchemy's own: the unit of work maps a lost connection to `Unavailable`.
+        self._rows = _Rows(session=session, auto_commit=False, auto_expunge=False, wrap_exceptions=False)
 
     async def add(self, check: PipelineCheck) -> None:
         """Insert the check."""
