@@ -146,6 +146,18 @@ def redis_server_binary() -> Path:
     return binary
 
 
+def _answers_ping(socket_path: Path) -> bool:
+    if not socket_path.exists():
+        return False
+    client = redis.Redis(unix_socket_path=str(socket_path), socket_connect_timeout=1)
+    try:
+        return bool(client.ping())
+    except (redis.ConnectionError, OSError):
+        return False
+    finally:
+        client.close()
+
+
 class EmbeddedRedis:
     """A redis-server child process listening only on a Unix socket in the data directory, with an append-only file."""
 
@@ -167,6 +179,9 @@ class EmbeddedRedis:
                 f"The data directory path is too long for a Unix socket ({self.socket}); "
                 "use a shorter ASKVIDEO_DATA_DIR."
             )
+        if _answers_ping(self.socket):
+            # A running `serve` owns this Redis: join it (an admin command beside it) and leave it running.
+            return self.url
         self.socket.unlink(missing_ok=True)
         self._process = subprocess.Popen(  # noqa: S603 - fixed binary from our own dependency, no shell
             [
@@ -208,7 +223,7 @@ class EmbeddedRedis:
         raise StartupError(f"The embedded Redis did not answer within {timeout:g} s.")
 
     def stop(self) -> None:
-        """Stop the server (it writes its append-only file on the way out)."""
+        """Stop the server if this process started it (it writes its append-only file on the way out)."""
         if self._process is None:
             return
         self._process.terminate()

@@ -7,11 +7,13 @@ import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import msgspec
 import platformdirs
 
 PREFIX = "ASKVIDEO_"
+MIN_SECRET_LENGTH = 32
 
 Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
 Positive = Annotated[int, msgspec.Meta(ge=1)]
@@ -53,6 +55,53 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """`console` or `json`; unset: `json` in production, `console` otherwise."""
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     """Lowest level logged."""
+    secret_key: str | None = None
+    """Signs tokens and encrypts stored keys (32+ characters). Unset outside production: generated once and kept
+    in the data directory. To rotate, move the old key into `previous_secret_keys`: stored OpenAI keys and live
+    sessions stay valid, new ones use the new key (see docs/security.md)."""
+    previous_secret_keys: str | None = None
+    """Comma-separated former secret keys, still accepted for decrypting (key rotation)."""
+    public_url: str | None = None
+    """The address people use to reach Ask Video (links in emails); unset: http://HOST:PORT."""
+    cookie_secure: bool = True
+    """Mark cookies `Secure` (HTTPS only). Browsers accept them on http://127.0.0.1 and localhost too; turn off
+    only to serve plain HTTP on another host name."""
+    cors_origins: str | None = None
+    """Comma-separated origins allowed to call the API from a browser (besides the API's own)."""
+    default_video_limit: Annotated[int, msgspec.Meta(ge=0)] = 10
+    """How many videos a new user may keep."""
+    signups_per_ip: Positive = 10
+    """Sign-ups allowed from one IP address per hour."""
+    logins_per_ip: Positive = 30
+    """Login attempts allowed from one IP address per 5 minutes (per account: 10 per 15 minutes)."""
+    smtp_host: str | None = None
+    """Mail server; unset: emails are written to DATA_DIR/outbox and their links printed in the log."""
+    smtp_port: Port = 587
+    """Mail server port."""
+    smtp_username: str | None = None
+    """Mail server login."""
+    smtp_password: str | None = None
+    """Mail server password."""
+    smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    """How the mail connection is protected."""
+    mail_from: str = "Ask Video <no-reply@localhost>"
+    """The sender of account emails."""
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach the service."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """Origins (scheme://host[:port]) allowed to send credentialed browser requests."""
+        extra = [o.strip().rstrip("/") for o in (self.cors_origins or "").split(",") if o.strip()]
+        return tuple(dict.fromkeys([_origin(self.base_url), *extra]))
+
+    @property
+    def old_secret_keys(self) -> tuple[str, ...]:
+        """Former secret keys, newest first."""
+        return tuple(k.strip() for k in (self.previous_secret_keys or "").split(",") if k.strip())
 
     @property
     def json_logs(self) -> bool:
@@ -88,9 +137,18 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     def validate(self) -> None:
         """Rules across fields."""
         if self.environment == "production" and self.wiring == "real":
-            missing = [f"{PREFIX}{name.upper()}" for name in ("database_url", "redis_url") if not getattr(self, name)]
+            required = ("database_url", "redis_url", "secret_key", "smtp_host", "public_url")
+            missing = [f"{PREFIX}{name.upper()}" for name in required if not getattr(self, name)]
             if missing:
-                raise SettingsError(f"{' and '.join(missing)} must be set in production (no embedded servers there).")
+                raise SettingsError(
+                    f"{', '.join(missing)} must be set in production (no embedded servers or generated secrets there)."
+                )
+        for key in (self.secret_key, *self.old_secret_keys):
+            if key is not None and len(key) < MIN_SECRET_LENGTH:
+                raise SettingsError(
+                    f"{PREFIX}SECRET_KEY (and each previous key) needs at least {MIN_SECRET_LENGTH} characters; "
+                    "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
         for name in ("database_url", "redis_url"):
             value = getattr(self, name)
             schemes = ("postgresql", "postgres") if name == "database_url" else ("redis", "rediss", "unix")
@@ -99,6 +157,12 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
                     f"{PREFIX}{name.upper()} must be a {' or '.join(s + '://' for s in schemes)} URL, "
                     f"got {value.split(':', 1)[0]}:…"
                 )
+
+
+def _origin(url: str) -> str:
+    """`scheme://host[:port]` of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _decode(type_: type, value: object) -> object:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -87,3 +89,45 @@ def test_stopping_serve_stops_the_workers_and_the_embedded_servers(tmp_path_fact
         assert "Traceback" not in app.log
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+class TestAccountsOnTheEmbeddedDefault:
+    def test_sign_up_prints_the_verification_link_and_keeps_the_email_in_the_outbox(
+        self, served: RunningApp, data_dir: Path
+    ) -> None:
+        with served.client() as client:
+            created = client.post(
+                "/api/auth/signup",
+                json={"username": "newcomer", "email": "newcomer@example.org", "password": "correct horse battery"},
+            )
+        assert created.status_code == 201
+        emails = list((data_dir / "outbox").glob("*.eml"))
+        assert len(emails) == 1
+        assert "verify-email?token=" in emails[0].read_text()
+        time.sleep(0.2)
+        assert any("verify-email?token=" in line for line in served.log.splitlines())
+
+    def test_an_administrator_sets_a_video_limit_from_the_command_line(
+        self, served: RunningApp, data_dir: Path
+    ) -> None:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("ASKVIDEO_")},
+            "ASKVIDEO_DATA_DIR": str(data_dir),
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "entrypoints.cli", "set-video-limit", "newcomer@example.org", "25"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "newcomer (newcomer@example.org) may now keep 25 videos." in result.stdout
+
+
+def test_an_admin_command_beside_serve_leaves_the_queue_running(served: RunningApp) -> None:
+    # Runs after the CLI test above: the running serve's queue must still answer.
+    with served.client() as client:
+        ready = client.get("/health/ready").json()
+    assert all(part["ok"] for part in ready["parts"]), ready

@@ -75,3 +75,15 @@ def test_api_only_without_servers_explains_what_to_set(tmp_path: Path) -> None:
         ["serve", "--api-only"], {"ASKVIDEO_DATA_DIR": str(tmp_path), "ASKVIDEO_PORT": str(free_port())}
     )
     assert_one_clear_line(result, "--api-only` needs ASKVIDEO_DATABASE_URL and ASKVIDEO_REDIS_URL")
+
+
+def test_set_video_limit_for_an_unknown_user_says_so(database_url: str, tmp_path: Path) -> None:
+    result = run_askvideo(
+        ["set-video-limit", "nobody-here", "5"],
+        {
+            "ASKVIDEO_DATABASE_URL": database_url,
+            "ASKVIDEO_REDIS_URL": "redis://127.0.0.1:1/0",
+            "ASKVIDEO_DATA_DIR": str(tmp_path),
+        },
+    )
+    assert_one_clear_line(result, "There is no user 'nobody-here'")

@@ -84,5 +84,24 @@ class TestRequestId:
 def test_the_openapi_schema_describes_every_route(client: TestClient) -> None:
     schema = client.get("/schema/openapi.json").json()
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
-    assert operations == {"getLiveness", "getReadiness", "startPipelineCheck", "getPipelineCheck"}
+    assert operations == {
+        "getLiveness",
+        "getReadiness",
+        "startPipelineCheck",
+        "getPipelineCheck",
+        "signUp",
+        "verifyEmail",
+        "resendVerification",
+        "logIn",
+        "refreshSession",
+        "logOut",
+        "forgotPassword",
+        "resetPassword",
+        "getMe",
+        "updateMe",
+        "changePassword",
+        "setOpenAiKey",
+        "clearOpenAiKey",
+        "deleteMe",
+    }
     assert "503" in schema["paths"]["/health/ready"]["get"]["responses"]

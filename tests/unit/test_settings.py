@@ -43,7 +43,11 @@ class TestSettingsFromEnv:
 
     def test_production_requires_real_servers(self) -> None:
         with pytest.raises(
-            SettingsError, match="ASKVIDEO_DATABASE_URL and ASKVIDEO_REDIS_URL must be set in production"
+            SettingsError,
+            match=(
+                "ASKVIDEO_DATABASE_URL, ASKVIDEO_REDIS_URL, ASKVIDEO_SECRET_KEY, ASKVIDEO_SMTP_HOST, "
+                "ASKVIDEO_PUBLIC_URL must be set in production"
+            ),
         ):
             Settings.from_env({"ASKVIDEO_ENVIRONMENT": "production"})
 
@@ -53,6 +57,9 @@ class TestSettingsFromEnv:
                 "ASKVIDEO_ENVIRONMENT": "production",
                 "ASKVIDEO_DATABASE_URL": "postgresql://db/askvideo",
                 "ASKVIDEO_REDIS_URL": "redis://queue:6379/0",
+                "ASKVIDEO_SECRET_KEY": "s" * 40,
+                "ASKVIDEO_SMTP_HOST": "mail",
+                "ASKVIDEO_PUBLIC_URL": "https://videos.example.org",
             }
         )
         assert settings.json_logs
@@ -69,3 +76,21 @@ class TestSettingsFromEnv:
 def test_an_optional_choice_lists_its_values_too() -> None:
     with pytest.raises(SettingsError, match=r"ASKVIDEO_LOG_FORMAT is invalid: .*choose one of: console, json"):
         Settings.from_env({"ASKVIDEO_LOG_FORMAT": "xml"})
+
+
+def test_a_short_secret_key_is_refused_with_how_to_make_one() -> None:
+    with pytest.raises(SettingsError, match=r"ASKVIDEO_SECRET_KEY .* at least 32 characters; generate one with"):
+        Settings.from_env({"ASKVIDEO_SECRET_KEY": "short"})
+
+
+def test_allowed_origins_are_the_public_url_and_the_listed_ones() -> None:
+    settings = Settings.from_env(
+        {"ASKVIDEO_PUBLIC_URL": "https://v.example.org/app/", "ASKVIDEO_CORS_ORIGINS": "https://a.org, https://b.org/"}
+    )
+    assert settings.allowed_origins == ("https://v.example.org", "https://a.org", "https://b.org")
+    assert Settings.from_env({}).allowed_origins == ("http://127.0.0.1:8000",)
+
+
+def test_booleans_accept_the_usual_words() -> None:
+    assert Settings.from_env({"ASKVIDEO_COOKIE_SECURE": "false"}).cookie_secure is False
+    assert Settings.from_env({"ASKVIDEO_COOKIE_SECURE": "1"}).cookie_secure is True

@@ -6,10 +6,17 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Self
 
+from adapters.memory.accounts import (
+    InMemoryLoginSessionRepository,
+    InMemoryOneTimeTokenRepository,
+    InMemoryUserRepository,
+)
+
 if TYPE_CHECKING:
     from types import TracebackType
     from uuid import UUID
 
+    from domain.accounts import LoginSession, OneTimeToken, User
     from domain.pipeline_check import PipelineCheck
 
 
@@ -18,6 +25,9 @@ class InMemoryStore:
     """The committed state, shared by every unit of work made from it."""
 
     pipeline_checks: dict[UUID, PipelineCheck] = field(default_factory=dict)
+    users: dict[UUID, User] = field(default_factory=dict)
+    login_sessions: dict[UUID, LoginSession] = field(default_factory=dict)
+    one_time_tokens: dict[UUID, OneTimeToken] = field(default_factory=dict)
 
 
 class InMemoryPipelineCheckRepository:
@@ -50,7 +60,11 @@ class InMemoryUnitOfWork:
     async def __aenter__(self) -> Self:
         """Begin: take a private copy of the committed state."""
         self._working = copy.deepcopy(self.store)
-        self.pipeline_checks = InMemoryPipelineCheckRepository(self._working.pipeline_checks)
+        working = self._working
+        self.pipeline_checks = InMemoryPipelineCheckRepository(working.pipeline_checks)
+        self.users = InMemoryUserRepository(working.users, working.login_sessions, working.one_time_tokens)
+        self.login_sessions = InMemoryLoginSessionRepository(working.login_sessions)
+        self.one_time_tokens = InMemoryOneTimeTokenRepository(working.one_time_tokens)
         return self
 
     async def __aexit__(

@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from adapters.sqlalchemy.repositories import SqlAlchemyPipelineCheckRepository
+from adapters.sqlalchemy.repositories import (
+    SqlAlchemyLoginSessionRepository,
+    SqlAlchemyOneTimeTokenRepository,
+    SqlAlchemyPipelineCheckRepository,
+    SqlAlchemyUserRepository,
+)
 from domain.errors import Unavailable
 
 if TYPE_CHECKING:
@@ -26,6 +31,9 @@ class SqlAlchemyUnitOfWork:
         """Begin: open a session and bind the repositories to it."""
         self._session = self._session_factory()
         self.pipeline_checks = SqlAlchemyPipelineCheckRepository(self._session)
+        self.users = SqlAlchemyUserRepository(self._session)
+        self.login_sessions = SqlAlchemyLoginSessionRepository(self._session)
+        self.one_time_tokens = SqlAlchemyOneTimeTokenRepository(self._session)
         return self
 
     async def __aexit__(

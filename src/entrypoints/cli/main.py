@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import signal
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 import msgspec
 import structlog
 
+from domain.errors import DomainError
 from entrypoints.embedded import DataDirLock, EmbeddedPostgres, EmbeddedRedis, StartupError, ensure_writable_dir
 from entrypoints.logging import configure_logging
 from entrypoints.migrate import check_database, run_migrations
@@ -21,6 +23,8 @@ from entrypoints.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+    from domain.accounts import User
 
 log = structlog.get_logger("askvideo")
 
@@ -36,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="listen port (default ASKVIDEO_PORT or 8000)")
     commands.add_parser("worker", help="run one worker process (needs ASKVIDEO_DATABASE_URL and ASKVIDEO_REDIS_URL)")
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
+    limit = commands.add_parser("set-video-limit", help="change how many videos a user may keep (administrators)")
+    limit.add_argument("login", help="the user's username or email")
+    limit.add_argument("limit", type=int, help="the new limit (0 or more)")
     return parser
 
 
@@ -56,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 worker(settings)
             case "migrate":
                 migrate(settings)
+            case "set-video-limit":
+                set_video_limit(settings, args.login, args.limit)
     except (SettingsError, StartupError) as error:
         print(f"askvideo: {error}", file=sys.stderr)
         return 2
@@ -109,6 +118,30 @@ def migrate(settings: Settings) -> None:
         check_database(ready.database_url)
         run_migrations(ready.database_url)
     log.info("database is up to date")
+
+
+def set_video_limit(settings: Settings, login: str, limit: int) -> None:
+    """Administrator command: change one user's video limit."""
+    from entrypoints.container import build_container, close_gateways  # noqa: PLC0415
+
+    if settings.wiring == "memory":
+        raise StartupError("ASKVIDEO_WIRING=memory keeps no users between runs: there is no one to change.")
+    with embedded_services(settings) as ready:
+        assert ready.database_url is not None
+        check_database(ready.database_url)
+        container = build_container(ready)
+
+        async def run() -> User:
+            try:
+                return await container.use_cases.set_video_limit()(login=login, limit=limit)
+            finally:
+                await close_gateways(container)
+
+        try:
+            user = asyncio.run(run())
+        except DomainError as error:
+            raise StartupError(error.detail) from None
+    print(f"{user.username} ({user.email}) may now keep {user.video_limit} videos.")
 
 
 def worker(settings: Settings) -> None:
