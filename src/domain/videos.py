@@ -75,7 +75,8 @@ class Video:
     error_message: str | None = None
     duration: float | None = None
     language: str | None = None
-    processing_started_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    """When the processing job last said it is alive (a stale heartbeat means its worker died)."""
 
     @classmethod
     def upload(
@@ -111,12 +112,12 @@ class Video:
             stage=Stage.EXTRACTING_AUDIO,
             progress=0.0,
             error_message=None,
-            processing_started_at=now,
+            heartbeat_at=now,
         )
 
-    def report(self, stage: Stage, progress: float) -> Video:
-        """Where processing is, as a stage and a fraction (0–1) of that stage."""
-        return replace(self, stage=stage, progress=min(max(progress, 0.0), 1.0))
+    def report(self, stage: Stage, progress: float, *, now: datetime) -> Video:
+        """Where processing is, as a stage and a fraction (0–1) of that stage; also a heartbeat."""
+        return replace(self, stage=stage, progress=min(max(progress, 0.0), 1.0), heartbeat_at=now)
 
     def complete(self, *, language: str, duration: float) -> Video:
         """Transcribed and indexed."""

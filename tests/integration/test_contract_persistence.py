@@ -14,10 +14,13 @@ import pytest
 
 from adapters.memory import FakeClock, InMemoryStore, InMemoryUnitOfWork
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork, create_engine, create_session_factory
-from application.ports.persistence import UnitOfWork
+from application.ports.persistence import EmbeddedScene, UnitOfWork
 from domain.accounts import LoginSession, OneTimeToken, TokenKind, User
 from domain.errors import Conflict, Unavailable
 from domain.pipeline_check import CheckStatus, PipelineCheck
+from domain.scenes import Scene, Sentence
+from domain.transcript import Segment, Transcript, Word
+from domain.videos import Video, VideoStatus
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -189,3 +192,140 @@ class TestAccountRepositoriesContract:
 def _unique(name: str) -> tuple[str, str]:
     suffix = uuid.uuid4().hex[:6]
     return f"{name}_{suffix}", f"{name}.{suffix}@Example.org".lower()
+
+
+async def stored_owner(new_uow: UowFactory) -> User:
+    owner = a_user(*_unique("own"))
+    async with new_uow() as uow:
+        await uow.users.add(owner)
+        await uow.commit()
+    return owner
+
+
+def a_video(owner: User, title: str = "Lecture", *, minutes_ago: float = 0) -> Video:
+    return Video.upload(
+        owner_id=owner.id,
+        title=title,
+        description="about things",
+        size_bytes=1234,
+        duration=60.0,
+        now=FakeClock().now() - timedelta(minutes=minutes_ago),
+    )
+
+
+class TestVideoRepositoriesContract:
+    async def test_a_video_reads_back_equal_and_updates(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        video = a_video(owner)
+        async with new_uow() as uow:
+            await uow.videos.add(video)
+            await uow.commit()
+        edited = video.edit(title="Renamed").start_processing(now=FakeClock().now())
+        async with new_uow() as uow:
+            assert await uow.videos.get(video.id) == video
+            await uow.videos.update(edited)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.videos.get(video.id) == edited
+
+    async def test_listing_is_newest_first_filtered_searched_and_paged(self, new_uow: UowFactory) -> None:
+        owner, other = await stored_owner(new_uow), await stored_owner(new_uow)
+        videos = [a_video(owner, f"Talk {n} 100%_done", minutes_ago=10 - n) for n in range(5)]
+        failed = videos[1].start_processing(now=FakeClock().now()).fail("broken")
+        async with new_uow() as uow:
+            for video in videos:
+                await uow.videos.add(video)
+            await uow.videos.update(failed)
+            await uow.videos.add(a_video(other, "Talk of someone else"))
+            await uow.commit()
+        async with new_uow() as uow:
+            page = await uow.videos.list_for_owner(owner.id, status=None, search=None, limit=2, offset=1)
+            assert [v.title for v in page.items] == ["Talk 3 100%_done", "Talk 2 100%_done"]
+            assert page.total == 5
+            errors = await uow.videos.list_for_owner(
+                owner.id, status=VideoStatus.ERROR, search=None, limit=10, offset=0
+            )
+            assert [v.id for v in errors.items] == [videos[1].id]
+            found = await uow.videos.list_for_owner(owner.id, status=None, search="TALK 4", limit=10, offset=0)
+            assert [v.title for v in found.items] == ["Talk 4 100%_done"]
+            literal = await uow.videos.list_for_owner(owner.id, status=None, search="%_", limit=10, offset=0)
+            assert literal.total == 5  # % and _ are matched literally, not as wildcards
+            none = await uow.videos.list_for_owner(owner.id, status=None, search="x%y", limit=10, offset=0)
+            assert none.total == 0
+            assert await uow.videos.count_for_owner(owner.id) == 5
+
+    async def test_only_one_claim_wins_until_the_heartbeat_goes_stale(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        video = a_video(owner)
+        now, lease = FakeClock().now(), timedelta(minutes=2)
+        async with new_uow() as uow:
+            await uow.videos.add(video)
+            await uow.commit()
+        async with new_uow() as uow:
+            claimed = await uow.videos.claim(video.id, now=now, lease=lease)
+            await uow.commit()
+        assert claimed is not None
+        assert claimed.status is VideoStatus.PROCESSING
+        async with new_uow() as uow:
+            assert await uow.videos.claim(video.id, now=now + timedelta(minutes=1), lease=lease) is None
+            # (The database is shared with other tests: look only for this video.)
+            assert video.id not in await uow.videos.stalled(now=now + timedelta(minutes=1), lease=lease, limit=1000)
+            assert video.id in await uow.videos.stalled(now=now + timedelta(minutes=3), lease=lease, limit=1000)
+            again = await uow.videos.claim(video.id, now=now + timedelta(minutes=3), lease=lease)
+            await uow.commit()
+        assert again is not None
+        async with new_uow() as uow:
+            await uow.videos.update(again.complete(language="en", duration=60))
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.videos.claim(video.id, now=now + timedelta(hours=1), lease=lease) is None
+
+    async def test_a_pending_video_past_the_lease_is_stalled(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        old, fresh = a_video(owner, minutes_ago=10), a_video(owner)
+        async with new_uow() as uow:
+            await uow.videos.add(old)
+            await uow.videos.add(fresh)
+            await uow.commit()
+        async with new_uow() as uow:
+            stalled = await uow.videos.stalled(now=FakeClock().now(), lease=timedelta(minutes=5), limit=1000)
+        assert old.id in stalled
+        assert fresh.id not in stalled
+
+    async def test_transcripts_and_scenes_are_replaced_not_duplicated_and_go_with_the_video(
+        self, new_uow: UowFactory
+    ) -> None:
+        owner = await stored_owner(new_uow)
+        video = a_video(owner)
+        transcript = Transcript(
+            language="en",
+            duration=12.5,
+            segments=(Segment(start=0, end=2, text="Hello.", words=(Word(text="Hello.", start=0.1, end=0.9),)),),
+        )
+        sentence = Sentence(start=0.1, end=0.9, text="Hello.")
+        scenes = [
+            EmbeddedScene(
+                scene=Scene(index=i, start=i * 10.0, end=i * 10.0 + 5, text=f"scene {i}", sentences=(sentence,)),
+                embedding=[0.0] * 383 + [1.0],
+            )
+            for i in range(3)
+        ]
+        async with new_uow() as uow:
+            await uow.videos.add(video)
+            await uow.transcripts.save(video.id, transcript)
+            await uow.scenes.replace_for_video(video.id, owner.id, scenes, embedder="test")
+            await uow.commit()
+        async with new_uow() as uow:
+            await uow.transcripts.save(video.id, transcript)
+            await uow.scenes.replace_for_video(video.id, owner.id, scenes[:2], embedder="test")
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.transcripts.get(video.id) == transcript
+            assert [s.index for s in await uow.scenes.for_video(video.id)] == [0, 1]
+            assert (await uow.scenes.for_video(video.id))[0] == scenes[0].scene
+            await uow.videos.delete(video.id)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.videos.get(video.id) is None
+            assert await uow.transcripts.get(video.id) is None
+            assert await uow.scenes.for_video(video.id) == []

@@ -31,7 +31,7 @@ class TestVideo:
         assert video.storage_key == f"videos/{video.owner_id}/{video.id}"
 
     def test_processing_then_completion(self) -> None:
-        video = a_video().start_processing(now=NOW).report(Stage.TRANSCRIBING, 1.7)
+        video = a_video().start_processing(now=NOW).report(Stage.TRANSCRIBING, 1.7, now=NOW)
         assert (video.status, video.stage, video.progress) == (VideoStatus.PROCESSING, Stage.TRANSCRIBING, 1.0)
         done = video.complete(language="en", duration=12.4)
         assert (done.status, done.stage, done.language) == (VideoStatus.COMPLETED, Stage.DONE, "en")

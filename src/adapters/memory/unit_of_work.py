@@ -11,13 +11,17 @@ from adapters.memory.accounts import (
     InMemoryOneTimeTokenRepository,
     InMemoryUserRepository,
 )
+from adapters.memory.videos import InMemorySceneRepository, InMemoryTranscriptRepository, InMemoryVideoRepository
 
 if TYPE_CHECKING:
     from types import TracebackType
     from uuid import UUID
 
+    from application.ports.persistence import EmbeddedScene
     from domain.accounts import LoginSession, OneTimeToken, User
     from domain.pipeline_check import PipelineCheck
+    from domain.transcript import Transcript
+    from domain.videos import Video
 
 
 @dataclass
@@ -28,6 +32,9 @@ class InMemoryStore:
     users: dict[UUID, User] = field(default_factory=dict)
     login_sessions: dict[UUID, LoginSession] = field(default_factory=dict)
     one_time_tokens: dict[UUID, OneTimeToken] = field(default_factory=dict)
+    videos: dict[UUID, Video] = field(default_factory=dict)
+    transcripts: dict[UUID, Transcript] = field(default_factory=dict)
+    scenes: dict[UUID, tuple[UUID, str, list[EmbeddedScene]]] = field(default_factory=dict)
 
 
 class InMemoryPipelineCheckRepository:
@@ -65,6 +72,9 @@ class InMemoryUnitOfWork:
         self.users = InMemoryUserRepository(working.users, working.login_sessions, working.one_time_tokens)
         self.login_sessions = InMemoryLoginSessionRepository(working.login_sessions)
         self.one_time_tokens = InMemoryOneTimeTokenRepository(working.one_time_tokens)
+        self.videos = InMemoryVideoRepository(working.videos, working.transcripts, working.scenes)
+        self.transcripts = InMemoryTranscriptRepository(working.transcripts)
+        self.scenes = InMemorySceneRepository(working.scenes)
         return self
 
     async def __aexit__(

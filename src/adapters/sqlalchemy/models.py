@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from advanced_alchemy.base import UUIDBase
+from advanced_alchemy.base import DefaultBase, UUIDBase
 from advanced_alchemy.types import GUID, DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, func, text
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
+
+Base = DefaultBase
 
 metadata = UUIDBase.metadata
 
@@ -64,3 +68,59 @@ class OneTimeTokenRow(UUIDBase):
     kind: Mapped[str] = mapped_column(String(32))
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+
+
+EMBEDDING_DIMENSIONS = 384
+"""Every embedder of the product yields 384 dimensions (OpenAI's are shortened server-side), so one column serves."""
+
+
+class VideoRow(UUIDBase):
+    """An uploaded video and its processing state."""
+
+    __tablename__ = "video"
+    __table_args__ = (Index("ix_video_owner_uploaded", "owner_id", "uploaded_at"),)
+
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    progress: Mapped[float] = mapped_column(Float)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    duration: Mapped[float | None] = mapped_column(Float, nullable=True)
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+
+
+class TranscriptRow(Base):
+    """A video's transcript: language, duration and segments with word timings, as JSON."""
+
+    __tablename__ = "video_transcript"
+
+    video_id: Mapped[UUID] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    duration: Mapped[float] = mapped_column(Float)
+    segments: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
+
+
+class SceneRow(UUIDBase):
+    """A scene of a video: its seconds, text, embedding (pgvector, HNSW cosine) and full-text vector."""
+
+    __tablename__ = "scene"
+    __table_args__ = (
+        Index("ix_scene_video_index", "video_id", "index", unique=True),
+        Index("ix_scene_owner", "owner_id"),
+    )
+
+    video_id: Mapped[UUID] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    owner_id: Mapped[UUID] = mapped_column(GUID)
+    index: Mapped[int] = mapped_column(Integer)
+    start_sec: Mapped[float] = mapped_column(Float)
+    end_sec: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    sentences: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
+    embedder: Mapped[str] = mapped_column(String(100))
+    embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIMENSIONS))

@@ -10,7 +10,10 @@ from adapters.sqlalchemy.repositories import (
     SqlAlchemyLoginSessionRepository,
     SqlAlchemyOneTimeTokenRepository,
     SqlAlchemyPipelineCheckRepository,
+    SqlAlchemySceneRepository,
+    SqlAlchemyTranscriptRepository,
     SqlAlchemyUserRepository,
+    SqlAlchemyVideoRepository,
 )
 from domain.errors import Unavailable
 
@@ -34,6 +37,9 @@ class SqlAlchemyUnitOfWork:
         self.users = SqlAlchemyUserRepository(self._session)
         self.login_sessions = SqlAlchemyLoginSessionRepository(self._session)
         self.one_time_tokens = SqlAlchemyOneTimeTokenRepository(self._session)
+        self.videos = SqlAlchemyVideoRepository(self._session)
+        self.transcripts = SqlAlchemyTranscriptRepository(self._session)
+        self.scenes = SqlAlchemySceneRepository(self._session)
         return self
 
     async def __aexit__(

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Self
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from collections.abc import Sequence
+    from datetime import datetime, timedelta
     from types import TracebackType
     from uuid import UUID
 
     from domain.accounts import LoginSession, OneTimeToken, User
     from domain.pipeline_check import PipelineCheck
+    from domain.scenes import Scene
+    from domain.transcript import Transcript
+    from domain.videos import Video, VideoStatus
 
 
 class PipelineCheckRepository(Protocol):
@@ -93,6 +98,87 @@ class OneTimeTokenRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VideoPage:
+    """One page of a listing, with the total count for paging."""
+
+    items: tuple[Video, ...]
+    total: int
+
+
+class VideoRepository(Protocol):
+    """Stores videos and their processing state."""
+
+    async def add(self, video: Video) -> None:
+        """Store a new video."""
+        ...
+
+    async def get(self, video_id: UUID) -> Video | None:
+        """The video, or None."""
+        ...
+
+    async def list_for_owner(
+        self, owner_id: UUID, *, status: VideoStatus | None, search: str | None, limit: int, offset: int
+    ) -> VideoPage:
+        """The owner's videos, newest first, optionally of one status and with `search` in the title."""
+        ...
+
+    async def count_for_owner(self, owner_id: UUID) -> int:
+        """How many videos the owner keeps (for the quota)."""
+        ...
+
+    async def update(self, video: Video) -> None:
+        """Store the video's new state."""
+        ...
+
+    async def delete(self, video_id: UUID) -> None:
+        """Remove the video with its transcript and scenes."""
+        ...
+
+    async def claim(self, video_id: UUID, *, now: datetime, lease: timedelta) -> Video | None:
+        """Atomically mark the video processing if it is pending, or processing with a heartbeat older than
+        `lease` (its worker died); return it, or None when someone else holds it or it is done/gone."""
+        ...
+
+    async def stalled(self, *, now: datetime, lease: timedelta, limit: int) -> list[UUID]:
+        """Videos whose job was lost: pending since before `now - lease`, or processing with an old heartbeat."""
+        ...
+
+
+class TranscriptRepository(Protocol):
+    """Stores each video's transcript (segments with word timings)."""
+
+    async def save(self, video_id: UUID, transcript: Transcript) -> None:
+        """Store or replace the video's transcript."""
+        ...
+
+    async def get(self, video_id: UUID) -> Transcript | None:
+        """The transcript, or None."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmbeddedScene:
+    """A scene with its embedding, ready for the index."""
+
+    scene: Scene
+    embedding: Sequence[float]
+
+
+class SceneRepository(Protocol):
+    """The scenes of every video with their embeddings (the searchable index)."""
+
+    async def replace_for_video(
+        self, video_id: UUID, owner_id: UUID, scenes: Sequence[EmbeddedScene], *, embedder: str
+    ) -> None:
+        """Replace all of the video's scenes (a retried job never duplicates them)."""
+        ...
+
+    async def for_video(self, video_id: UUID) -> list[Scene]:
+        """The video's scenes in order."""
+        ...
+
+
 class AccountDataEraser(Protocol):
     """Removes one kind of a user's data kept outside the account rows (files, vectors, …) when they leave."""
 
@@ -108,6 +194,9 @@ class UnitOfWork(Protocol):
     users: UserRepository
     login_sessions: LoginSessionRepository
     one_time_tokens: OneTimeTokenRepository
+    videos: VideoRepository
+    transcripts: TranscriptRepository
+    scenes: SceneRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

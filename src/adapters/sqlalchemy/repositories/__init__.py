@@ -6,10 +6,18 @@ from adapters.sqlalchemy.repositories.accounts import (
     SqlAlchemyUserRepository,
 )
 from adapters.sqlalchemy.repositories.pipeline_checks import SqlAlchemyPipelineCheckRepository
+from adapters.sqlalchemy.repositories.videos import (
+    SqlAlchemySceneRepository,
+    SqlAlchemyTranscriptRepository,
+    SqlAlchemyVideoRepository,
+)
 
 __all__ = (
     "SqlAlchemyLoginSessionRepository",
     "SqlAlchemyOneTimeTokenRepository",
     "SqlAlchemyPipelineCheckRepository",
+    "SqlAlchemySceneRepository",
+    "SqlAlchemyTranscriptRepository",
     "SqlAlchemyUserRepository",
+    "SqlAlchemyVideoRepository",
 )
