@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("uploaded_at", DateTimeUTC(timezone=True), nullable=False),
         sa.Column("size_bytes", sa.BigInteger(), nullable=False),
+        sa.Column("content_type", sa.String(100), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("stage", sa.String(32), nullable=False),
         sa.Column("progress", sa.Float(), nullable=False),

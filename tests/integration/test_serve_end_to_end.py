@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from tests.integration.conftest import RunningApp, start_askvideo, stop_askvideo
 
 

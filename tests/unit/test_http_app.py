@@ -8,7 +8,7 @@ import pytest
 from litestar.testing import TestClient
 
 from entrypoints.container import build_container
-from entrypoints.http import create_app
+from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
 
@@ -103,5 +103,17 @@ def test_the_openapi_schema_describes_every_route(client: TestClient) -> None:
         "setOpenAiKey",
         "clearOpenAiKey",
         "deleteMe",
+        "uploadVideo",
+        "listVideos",
+        "getVideo",
+        "editVideo",
+        "deleteVideo",
+        "retryVideo",
+        "getTranscript",
+        "downloadTranscriptSrt",
+        "downloadTranscriptVtt",
+        "streamVideo",
     }
+    upload = schema["paths"]["/api/videos"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert upload["required"] == ["title", "file"]
     assert "503" in schema["paths"]["/health/ready"]["get"]["responses"]

@@ -86,6 +86,7 @@ class VideoRow(UUIDBase):
     description: Mapped[str] = mapped_column(Text)
     uploaded_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), index=True)
     stage: Mapped[str] = mapped_column(String(32))
     progress: Mapped[float] = mapped_column(Float)

@@ -57,3 +57,11 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> list[float]:
         """Embed a question, L2-normalised."""
         ...
+
+
+class TranscriberChooser(Protocol):
+    """Picks the transcriber for a job: the owner's own OpenAI key when set, else the server's choice."""
+
+    def for_owner(self, openai_api_key: str | None) -> Transcriber:
+        """The transcriber to use for a video whose owner has this (decrypted) key, or none."""
+        ...

@@ -157,7 +157,7 @@ def worker(settings: Settings) -> None:
             "(`askvideo serve` starts workers for the embedded default by itself)."
         )
     check_database(settings.database_url)
-    run_worker(build_container(settings), threads=settings.worker_threads)
+    run_worker(build_container(settings), threads=settings.worker_threads, sweep_every=settings.sweep_interval_seconds)
 
 
 def _spawn_workers(settings: Settings) -> list[subprocess.Popen[bytes]]:
@@ -194,7 +194,7 @@ def serve(settings: Settings, *, api_only: bool) -> None:
     import uvicorn  # noqa: PLC0415 - keeps `askvideo --help` fast
 
     from entrypoints.container import build_container  # noqa: PLC0415
-    from entrypoints.http import create_app  # noqa: PLC0415
+    from entrypoints.http.app import create_app  # noqa: PLC0415
 
     ensure_port_free(settings.host, settings.port)
     # uvicorn re-raises the signal that stopped it once it is done; turning SIGTERM into SystemExit lets the

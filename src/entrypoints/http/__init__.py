@@ -1,5 +1,1 @@
-"""The Litestar HTTP app."""
-
-from entrypoints.http.app import create_app
-
-__all__ = ("create_app",)
+"""The Litestar HTTP app: `entrypoints.http.app.create_app`."""

@@ -17,6 +17,7 @@ from entrypoints.http.auth import ACCESS_COOKIE, CookiePolicy, require_caller
 from entrypoints.http.controllers.accounts import AuthController, MeController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.system import SystemController
+from entrypoints.http.controllers.videos import VideoController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import request_id_middleware
 from entrypoints.http.protection import protection_middleware
@@ -41,7 +42,7 @@ def _use_case_dependencies(container: Container) -> dict[str, Provide]:
     return {
         name: _provide(provider)
         for name, provider in container.use_cases.providers.items()
-        if name not in {"gateways", "policy"}
+        if name not in {"gateways", "policy", "rules"}
     }
 
 
@@ -61,11 +62,12 @@ def create_app(container: Container) -> Litestar:
         await close_gateways(container)
 
     return Litestar(
-        route_handlers=[HealthController, SystemController, AuthController, MeController],
+        route_handlers=[HealthController, SystemController, AuthController, MeController, VideoController],
         dependencies={
             **_use_case_dependencies(container),
             "caller": Provide(provide_caller),
             "cookie_policy": Provide(provide_cookie_policy, sync_to_thread=False),
+            "upload_policy": _provide(container.upload_policy),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         # Outermost first: every response (even a refused one) gets a request id and the security headers.

@@ -25,6 +25,7 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.LimitReached: 403,
+    errors.TooLarge: 413,
     errors.RateLimited: 429,
     errors.Unavailable: 503,
 }

@@ -71,8 +71,22 @@ def build_worker_broker(container: Container) -> dramatiq.Broker:
     return broker
 
 
-def run_worker(container: Container, *, threads: int) -> None:
-    """Consume jobs until SIGINT/SIGTERM, then finish the running ones and stop."""
+def sweep(container: Container) -> None:
+    """Queue again every video whose job was lost (queue restarted empty, worker killed); errors are logged."""
+    loop_thread = get_event_loop_thread()
+    if loop_thread is None:
+        return
+    try:
+        requeued = loop_thread.run_coroutine(container.use_cases.requeue_stalled_videos()())
+    except Exception:
+        log.exception("sweep failed")
+        return
+    if requeued:
+        log.info("requeued stalled videos", count=len(requeued), video_ids=[str(v) for v in requeued])
+
+
+def run_worker(container: Container, *, threads: int, sweep_every: float) -> None:
+    """Consume jobs until SIGINT/SIGTERM, sweeping for lost jobs meanwhile; then finish the running ones and stop."""
     broker = build_worker_broker(container)
     worker = dramatiq.Worker(broker, worker_threads=threads)
     stop = threading.Event()
@@ -80,7 +94,9 @@ def run_worker(container: Container, *, threads: int) -> None:
         signal.signal(signum, lambda *_: stop.set())
     worker.start()
     log.info("worker started", threads=threads, identity=worker_identity())
-    stop.wait()
+    sweep(container)
+    while not stop.wait(sweep_every):
+        sweep(container)
     log.info("worker stopping")
     worker.stop()
     broker.close()

@@ -1,0 +1,176 @@
+"""The owner's videos: list, read, edit, delete, retry; and the sweeper that re-queues lost jobs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from domain.commands import DeleteStoredFile, ProcessVideo
+from domain.errors import InvalidInput, NotFound, Unavailable
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+    from uuid import UUID
+
+    from application.accounts.authenticate import Caller
+    from application.ports.persistence import UnitOfWork, VideoPage
+    from application.ports.storage import BlobStorage
+    from application.ports.system import Clock, JobQueue
+    from domain.videos import Video, VideoStatus
+
+log = logging.getLogger(__name__)
+NO_SUCH_VIDEO = "There is no video with that id."
+PAGE_MAX = 100
+
+
+async def owned_video(uow: UnitOfWork, caller: Caller, video_id: UUID) -> Video:
+    """The caller's video, or NotFound — also for someone else's video, so ids never leak."""
+    video = await uow.videos.get(video_id)
+    if video is None or video.owner_id != caller.user.id:
+        raise NotFound(NO_SUCH_VIDEO)
+    return video
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VideoQuery:
+    """Which page of the caller's videos."""
+
+    status: VideoStatus | None = None
+    search: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+class ListVideos:
+    """The caller's videos, newest first."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, caller: Caller, query: VideoQuery) -> VideoPage:
+        """One page; limit 1–100, offset ≥ 0."""
+        if not 1 <= query.limit <= PAGE_MAX or query.offset < 0:
+            raise InvalidInput(f"limit must be 1–{PAGE_MAX} and offset 0 or more.")
+        async with self._uow as uow:
+            return await uow.videos.list_for_owner(
+                caller.user.id, status=query.status, search=query.search, limit=query.limit, offset=query.offset
+            )
+
+
+class GetVideo:
+    """One of the caller's videos."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, caller: Caller, video_id: UUID) -> Video:
+        """The video or NotFound."""
+        async with self._uow as uow:
+            return await owned_video(uow, caller, video_id)
+
+
+class EditVideo:
+    """Change a video's title and/or description."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, caller: Caller, video_id: UUID, *, title: str | None, description: str | None) -> Video:
+        """The edited video."""
+        async with self._uow as uow:
+            video = (await owned_video(uow, caller, video_id)).edit(title=title, description=description)
+            await uow.videos.update(video)
+            await uow.commit()
+        return video
+
+
+class DeleteVideo:
+    """Delete a video: the row (with transcript and scenes) first, then its file; a failed file delete is retried."""
+
+    def __init__(self, uow: UnitOfWork, storage: BlobStorage, queue: JobQueue) -> None:
+        self._uow, self._storage, self._queue = uow, storage, queue
+
+    async def __call__(self, caller: Caller, video_id: UUID) -> None:
+        """Gone, or NotFound."""
+        async with self._uow as uow:
+            video = await owned_video(uow, caller, video_id)
+            await uow.videos.delete(video.id)
+            await uow.commit()
+        await remove_file(self._storage, self._queue, video.storage_key)
+
+
+async def remove_file(storage: BlobStorage, queue: JobQueue, key: str) -> None:
+    """Delete a file whose row is gone; if storage is down, queue the deletion so it is retried."""
+    try:
+        await storage.delete(key)
+    except Unavailable:
+        log.warning("file delete failed, queued for retry", extra={"storage_key": key})
+        with contextlib.suppress(Unavailable):
+            await queue.enqueue(DeleteStoredFile(storage_key=key))
+
+
+class DeleteStoredFileJob:
+    """Worker side of a queued file deletion (raises Unavailable so the queue retries with backoff)."""
+
+    def __init__(self, storage: BlobStorage) -> None:
+        self._storage = storage
+
+    async def __call__(self, storage_key: str) -> None:
+        """Delete the file."""
+        await self._storage.delete(storage_key)
+
+
+class RetryVideo:
+    """Queue a failed video again."""
+
+    def __init__(self, uow: UnitOfWork, queue: JobQueue) -> None:
+        self._uow, self._queue = uow, queue
+
+    async def __call__(self, caller: Caller, video_id: UUID) -> Video:
+        """The pending video (Conflict unless it had failed)."""
+        async with self._uow as uow:
+            video = (await owned_video(uow, caller, video_id)).retry()
+            await uow.videos.update(video)
+            await uow.commit()
+        with contextlib.suppress(Unavailable):  # the sweeper queues it if the queue is down now
+            await self._queue.enqueue(ProcessVideo(video_id=video.id))
+        return video
+
+
+class RequeueStalledVideos:
+    """The sweeper: PostgreSQL is the source of truth, so jobs lost with the queue (or a dead worker) come back."""
+
+    def __init__(self, uow: UnitOfWork, queue: JobQueue, clock: Clock, lease: timedelta) -> None:
+        self._uow, self._queue, self._clock, self._lease = uow, queue, clock, lease
+
+    async def __call__(self, *, limit: int = 100) -> list[UUID]:
+        """Queue every stalled video once more; return their ids."""
+        async with self._uow as uow:
+            stalled = await uow.videos.stalled(now=self._clock.now(), lease=self._lease, limit=limit)
+        for video_id in stalled:
+            await self._queue.enqueue(ProcessVideo(video_id=video_id))
+        return stalled
+
+
+class EraseUserVideos:
+    """When an account is deleted: its videos' rows and files go (the account eraser for videos)."""
+
+    def __init__(self, uow: UnitOfWork, storage: BlobStorage, queue: JobQueue) -> None:
+        self._uow, self._storage, self._queue = uow, storage, queue
+
+    async def erase_user_data(self, user_id: UUID) -> None:
+        """Delete every video of the user, then their files."""
+        keys: list[str] = []
+        async with self._uow as uow:
+            while True:
+                page = await uow.videos.list_for_owner(user_id, status=None, search=None, limit=PAGE_MAX, offset=0)
+                if not page.items:
+                    break
+                for video in page.items:
+                    keys.append(video.storage_key)
+                    await uow.videos.delete(video.id)
+            await uow.commit()
+        for key in keys:
+            await remove_file(self._storage, self._queue, key)

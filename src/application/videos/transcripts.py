@@ -1,0 +1,65 @@
+"""A video's transcript as JSON, SRT or WebVTT, and what to stream for its media."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from application.videos.manage_videos import owned_video
+from domain.errors import Conflict, NotFound
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from uuid import UUID
+
+    from application.accounts.authenticate import Caller
+    from application.ports.persistence import UnitOfWork
+    from application.ports.storage import BlobStorage
+    from domain.transcript import Transcript
+    from domain.videos import Video
+
+
+class GetTranscript:
+    """The transcript of one of the caller's completed videos."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, caller: Caller, video_id: UUID) -> tuple[Video, Transcript]:
+        """The video and its transcript; Conflict while it is not transcribed yet."""
+        async with self._uow as uow:
+            video = await owned_video(uow, caller, video_id)
+            transcript = await uow.transcripts.get(video.id)
+        if transcript is None:
+            raise Conflict(f"This video has no transcript yet (it is {video.status.value}).")
+        return video, transcript
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MediaFile:
+    """What the HTTP layer needs to stream a video."""
+
+    storage_key: str
+    size: int
+    title: str
+    content_type: str
+
+
+class OpenMedia:
+    """Locate the caller's video file for streaming."""
+
+    def __init__(self, uow: UnitOfWork, storage: BlobStorage) -> None:
+        self._uow, self._storage = uow, storage
+
+    async def __call__(self, caller: Caller, video_id: UUID) -> MediaFile:
+        """The file's key and size; NotFound if the video or its file is gone."""
+        async with self._uow as uow:
+            video = await owned_video(uow, caller, video_id)
+        size = await self._storage.size(video.storage_key)
+        if size is None:
+            raise NotFound("The video's file is missing from storage.")
+        return MediaFile(storage_key=video.storage_key, size=size, title=video.title, content_type=video.content_type)
+
+    def read(self, media: MediaFile, start: int, end: int) -> AsyncIterator[bytes]:
+        """The bytes `start`..`end` (inclusive) of an opened media file, in chunks."""
+        return self._storage.read_range(media.storage_key, start, end)

@@ -1,0 +1,171 @@
+"""The video story over real HTTP on the embedded default: `askvideo serve` (API + Dramatiq worker + embedded
+PostgreSQL/pgvector and Redis), real PyAV decoding, offline faster-whisper and the offline embedder."""
+
+from __future__ import annotations
+
+import email
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from tests.integration.conftest import RunningApp, start_askvideo, stop_askvideo
+
+MEDIA = Path(__file__).resolve().parent.parent / "fixtures" / "media"
+TALK = json.loads((MEDIA / "talk.json").read_text())
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="avvid-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def app(data_dir: Path) -> Iterator[RunningApp]:
+    running = start_askvideo(
+        ["serve"],
+        {"ASKVIDEO_DATA_DIR": str(data_dir), "ASKVIDEO_COOKIE_SECURE": "false", "ASKVIDEO_MAX_UPLOAD_MB": "5"},
+        data_dir,
+    )
+    yield running
+    stop_askvideo(running)
+
+
+@pytest.fixture(scope="module")
+def client(app: RunningApp, data_dir: Path) -> Iterator[httpx.Client]:
+    with app.client() as client:
+        client.timeout = 60
+        client.post("/api/auth/signup", json={"username": "vid", "email": "vid@example.org", "password": PASSWORD})
+        message = email.message_from_bytes(next((data_dir / "outbox").glob("*.eml")).read_bytes())
+        token = message.get_payload(decode=True).decode().split("token=")[1].split()[0]
+        client.post("/api/auth/verify-email", json={"token": token})
+        tokens = client.post(
+            "/api/auth/login", json={"login": "vid", "password": PASSWORD, "tokenDelivery": "body"}
+        ).json()
+        client.headers["Authorization"] = f"Bearer {tokens['accessToken']}"
+        yield client
+
+
+def upload(client: httpx.Client, name: str, title: str = "Talk") -> httpx.Response:
+    with (MEDIA / name).open("rb") as handle:
+        return client.post("/api/videos", data={"title": title}, files={"file": (name, handle, "video/mp4")})
+
+
+def database_url(data_dir: Path) -> str:
+    return f"postgresql://postgres@/askvideo?host={data_dir / 'postgres'}"
+
+
+def wait_until_done(client: httpx.Client, video_id: str, timeout: float = 180) -> dict:
+    deadline = time.monotonic() + timeout
+    seen = set()
+    while time.monotonic() < deadline:
+        video = client.get(f"/api/videos/{video_id}").json()
+        seen.add(video["stage"])
+        if video["status"] in {"completed", "error"}:
+            video["stages_seen"] = seen
+            return video
+        time.sleep(0.3)
+    pytest.fail(f"video {video_id} not processed within {timeout} s: {video}")
+
+
+class TestUploadToIndex:
+    @pytest.fixture(scope="class")
+    def processed(self, client: httpx.Client) -> dict:
+        created = upload(client, "talk.mp4", "Spoken facts")
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == "pending"
+        assert created.json()["contentType"] == "video/mp4"
+        return wait_until_done(client, created.json()["id"])
+
+    def test_the_worker_transcribes_and_completes_it(self, processed: dict) -> None:
+        assert processed["status"] == "completed", processed
+        assert processed["language"] == "en"
+        assert processed["duration"] == pytest.approx(TALK["duration"], abs=0.5)
+
+    def test_the_transcript_has_the_spoken_words_at_the_right_seconds(
+        self, client: httpx.Client, processed: dict
+    ) -> None:
+        transcript = client.get(f"/api/videos/{processed['id']}/transcript").json()
+        words = [(w["text"].strip(" .,").lower(), w["start"]) for s in transcript["segments"] for w in s["words"]]
+        for sentence in TALK["sentences"][:3]:
+            first_keyword = sentence["keywords"][0]
+            said_at = [start for text, start in words if text == first_keyword]
+            assert said_at, f"{first_keyword!r} not heard"
+            spoken = sentence["start"] + (sentence["end"] - sentence["start"]) * 0.0
+            assert min(abs(start - spoken) for start in said_at) <= sentence["end"] - sentence["start"] + 1.0
+
+    def test_scenes_are_in_pgvector_once(self, processed: dict, data_dir: Path) -> None:
+        with psycopg.connect(database_url(data_dir)) as db:
+            rows = db.execute(
+                "select index, start_sec, end_sec, text, vector_dims(embedding), embedder from scene "
+                "where video_id = %s order by index",
+                (processed["id"],),
+            ).fetchall()
+        assert rows
+        assert [r[0] for r in rows] == list(range(len(rows)))
+        assert all(r[4] == 384 and r[5] == "multilingual-e5-small-q4" for r in rows)
+        assert "canberra" in " ".join(r[3] for r in rows).lower()
+
+    def test_the_video_streams_with_http_ranges(self, client: httpx.Client, processed: dict) -> None:
+        size = (MEDIA / "talk.mp4").stat().st_size
+        part = client.get(f"/api/videos/{processed['id']}/media", headers={"Range": "bytes=100-199"})
+        assert part.status_code == 206
+        assert part.content == (MEDIA / "talk.mp4").read_bytes()[100:200]
+        assert part.headers["content-range"] == f"bytes 100-199/{size}"
+        beyond = client.get(f"/api/videos/{processed['id']}/media", headers={"Range": f"bytes={size}-"})
+        assert beyond.status_code == 416
+
+    def test_srt_export(self, client: httpx.Client, processed: dict) -> None:
+        srt = client.get(f"/api/videos/{processed['id']}/transcript.srt")
+        assert srt.status_code == 200
+        assert srt.text.startswith("1\n00:00:0")
+
+
+class TestBadUploads:
+    @pytest.mark.parametrize(
+        ("name", "message"),
+        [
+            ("empty.mp4", "empty"),
+            ("not_media.mp4", "not a video or audio file"),
+            ("no_audio.mp4", "no audio"),
+            ("truncated.mp4", "incomplete or damaged"),
+        ],
+    )
+    def test_each_is_refused_with_its_reason_and_nothing_is_stored(
+        self, client: httpx.Client, data_dir: Path, name: str, message: str
+    ) -> None:
+        before = client.get("/api/videos").json()["total"]
+        stored_before = sorted(p.name for p in (data_dir / "media").rglob("*") if p.is_file())
+        response = upload(client, name)
+        assert response.status_code == 415, response.text
+        assert message in response.json()["detail"]
+        assert client.get("/api/videos").json()["total"] == before
+        assert sorted(p.name for p in (data_dir / "media").rglob("*") if p.is_file()) == stored_before
+        assert list((data_dir / "uploads").glob("*")) == []
+
+    def test_a_file_over_the_size_limit_is_413_and_leaves_no_temporary_file(
+        self, client: httpx.Client, data_dir: Path
+    ) -> None:
+        response = client.post(
+            "/api/videos", data={"title": "big"}, files={"file": ("big.mp4", b"\0" * (6 * 1024 * 1024), "video/mp4")}
+        )
+        assert (response.status_code, response.json()["code"]) == (413, "too_large")
+        assert list((data_dir / "uploads").glob("*")) == []
+
+
+def test_deleting_a_video_removes_its_file_and_scenes(client: httpx.Client, data_dir: Path) -> None:
+    created = upload(client, "talk.mp4", "To delete").json()
+    wait_until_done(client, created["id"])
+    assert client.delete(f"/api/videos/{created['id']}").status_code == 204
+    with psycopg.connect(database_url(data_dir)) as db:
+        assert db.execute("select count(*) from scene where video_id = %s", (created["id"],)).fetchone() == (0,)
+    assert not any(created["id"] in str(p) for p in (data_dir / "media").rglob("*"))
