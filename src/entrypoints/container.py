@@ -59,6 +59,7 @@ from application.videos.manage_videos import (
     RetryVideo,
 )
 from application.videos.process_video import ProcessingRules, ProcessVideoJob
+from application.videos.reindex_videos import ReindexVideos
 from application.videos.transcripts import GetTranscript, OpenMedia
 from application.videos.upload_video import CheckUploadAllowed, UploadVideo
 from entrypoints.http.controllers.videos import UploadPolicy
@@ -340,6 +341,7 @@ class UseCases(containers.DeclarativeContainer):
         clock=gateways.clock,
         lease=providers.Callable(lambda rules: rules.lease, rules),
     )
+    reindex_videos = providers.Factory(ReindexVideos, uow=gateways.uow, embedder=gateways.embedder, rules=rules)
     get_transcript = providers.Factory(GetTranscript, uow=gateways.uow)
     open_media = providers.Factory(OpenMedia, uow=gateways.uow, storage=gateways.storage)
 

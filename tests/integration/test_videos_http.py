@@ -77,15 +77,17 @@ def wait_until_done(client: httpx.Client, video_id: str, timeout: float = 180) -
     pytest.fail(f"video {video_id} not processed within {timeout} s: {video}")
 
 
-class TestUploadToIndex:
-    @pytest.fixture(scope="class")
-    def processed(self, client: httpx.Client) -> dict:
-        created = upload(client, "talk.mp4", "Spoken facts")
-        assert created.status_code == 201, created.text
-        assert created.json()["status"] == "pending"
-        assert created.json()["contentType"] == "video/mp4"
-        return wait_until_done(client, created.json()["id"])
+@pytest.fixture(scope="module")
+def processed(client: httpx.Client) -> dict:
+    """A fixture video, uploaded and processed once for the tests below."""
+    created = upload(client, "talk.mp4", "Spoken facts")
+    assert created.status_code == 201, created.text
+    assert created.json()["status"] == "pending"
+    assert created.json()["contentType"] == "video/mp4"
+    return wait_until_done(client, created.json()["id"])
 
+
+class TestUploadToIndex:
     def test_the_worker_transcribes_and_completes_it(self, processed: dict) -> None:
         assert processed["status"] == "completed", processed
         assert processed["language"] == "en"

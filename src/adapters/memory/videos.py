@@ -74,6 +74,11 @@ class InMemoryVideoRepository:
         self._rows[video_id] = claimed
         return claimed
 
+    async def completed_ids(self) -> list[UUID]:
+        """Every completed video, oldest first."""
+        done = [v for v in self._rows.values() if v.status is VideoStatus.COMPLETED]
+        return [v.id for v in sorted(done, key=lambda v: (v.uploaded_at, v.id))]
+
     async def stalled(self, *, now: datetime, lease: timedelta, limit: int) -> list[UUID]:
         """Videos whose job was lost."""
         return [v.id for v in self._rows.values() if _stalled(v, now, lease)][:limit]

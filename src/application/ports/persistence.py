@@ -140,6 +140,10 @@ class VideoRepository(Protocol):
         `lease` (its worker died); return it, or None when someone else holds it or it is done/gone."""
         ...
 
+    async def completed_ids(self) -> list[UUID]:
+        """Every completed video (for a reindex), oldest first."""
+        ...
+
     async def stalled(self, *, now: datetime, lease: timedelta, limit: int) -> list[UUID]:
         """Videos whose job was lost: pending since before `now - lease`, or processing with an old heartbeat."""
         ...

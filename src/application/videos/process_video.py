@@ -45,6 +45,22 @@ def cosine(a: list[float], b: list[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))
 
 
+def index_transcript(
+    transcript: Transcript, embedder: Embedder, rules: SceneRules, progress: _Progress | None = None
+) -> list[EmbeddedScene]:
+    """Sentences → neighbour similarity → scenes → scene embeddings (CPU-bound: call it in a thread)."""
+    sentences = split_sentences(transcript.segments)
+    vectors = embedder.embed_passages([s.text for s in sentences]) if sentences else []
+    similarity = [cosine(vectors[i], vectors[i + 1]) for i in range(len(vectors) - 1)]
+    if progress:
+        progress.set(Stage.INDEXING, 0.5)
+    scenes: list[Scene] = cut_scenes(sentences, similarity, rules)
+    embeddings = embedder.embed_passages([scene.text for scene in scenes]) if scenes else []
+    if progress:
+        progress.set(Stage.INDEXING, 1.0)
+    return [EmbeddedScene(scene=s, embedding=e) for s, e in zip(scenes, embeddings, strict=True)]
+
+
 class _Progress:
     """The latest stage and fraction, written from the worker thread and saved by a heartbeat task."""
 
@@ -125,14 +141,7 @@ class ProcessVideoJob:
         return transcript, scenes
 
     def _index(self, transcript: Transcript, progress: _Progress) -> list[EmbeddedScene]:
-        sentences = split_sentences(transcript.segments)
-        vectors = self._embedder.embed_passages([s.text for s in sentences]) if sentences else []
-        similarity = [cosine(vectors[i], vectors[i + 1]) for i in range(len(vectors) - 1)]
-        progress.set(Stage.INDEXING, 0.5)
-        scenes: list[Scene] = cut_scenes(sentences, similarity, self._rules.scenes)
-        embeddings = self._embedder.embed_passages([scene.text for scene in scenes]) if scenes else []
-        progress.set(Stage.INDEXING, 1.0)
-        return [EmbeddedScene(scene=s, embedding=e) for s, e in zip(scenes, embeddings, strict=True)]
+        return index_transcript(transcript, self._embedder, self._rules.scenes, progress)
 
     async def _beat(self, video_id: UUID, progress: _Progress) -> None:
         """Save progress regularly; each save is also the heartbeat that keeps the job's claim."""

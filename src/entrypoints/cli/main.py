@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="listen port (default ASKVIDEO_PORT or 8000)")
     commands.add_parser("worker", help="run one worker process (needs ASKVIDEO_DATABASE_URL and ASKVIDEO_REDIS_URL)")
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
+    ingest = commands.add_parser("ingest", help="upload and process a local video file here, with progress")
+    ingest.add_argument("file", help="the video or audio file")
+    ingest.add_argument("--title", help="the video's title (default: the file name)")
+    ingest.add_argument("--user", help="the owner's username or email (default: a local `cli` account)")
+    commands.add_parser("reindex", help="rebuild scenes and embeddings of every video (after changing the embedder)")
     limit = commands.add_parser("set-video-limit", help="change how many videos a user may keep (administrators)")
     limit.add_argument("login", help="the user's username or email")
     limit.add_argument("limit", type=int, help="the new limit (0 or more)")
@@ -65,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 migrate(settings)
             case "set-video-limit":
                 set_video_limit(settings, args.login, args.limit)
+            case "ingest":
+                ingest(settings, args.file, title=args.title, login=args.user)
+            case "reindex":
+                reindex(settings)
     except (SettingsError, StartupError) as error:
         print(f"askvideo: {error}", file=sys.stderr)
         return 2
@@ -142,6 +151,40 @@ def set_video_limit(settings: Settings, login: str, limit: int) -> None:
         except DomainError as error:
             raise StartupError(error.detail) from None
     print(f"{user.username} ({user.email}) may now keep {user.video_limit} videos.")
+
+
+def ingest(settings: Settings, file: str, *, title: str | None, login: str | None) -> None:
+    """Upload and process one file in this process."""
+    from entrypoints.cli.local_jobs import run_ingest  # noqa: PLC0415 - loads the models only when needed
+
+    _refuse_memory(settings, "ingest")
+    with embedded_services(settings) as ready:
+        assert ready.database_url is not None
+        check_database(ready.database_url)
+        run_migrations(ready.database_url)
+        video = run_ingest(ready, file, title=title, login=login)
+    if video.status.value == "error":
+        raise StartupError(f"Processing failed: {video.error_message}")
+    print(
+        f"{video.title}: {video.status.value}, {video.duration or 0:.1f} s, language {video.language} (id {video.id})"
+    )
+
+
+def reindex(settings: Settings) -> None:
+    """Rebuild every video's scenes with the configured embedder."""
+    from entrypoints.cli.local_jobs import run_reindex  # noqa: PLC0415
+
+    _refuse_memory(settings, "reindex")
+    with embedded_services(settings) as ready:
+        assert ready.database_url is not None
+        check_database(ready.database_url)
+        count = run_reindex(ready)
+    print(f"Reindexed {count} videos with the {settings.embedder} embedder.")
+
+
+def _refuse_memory(settings: Settings, command: str) -> None:
+    if settings.wiring == "memory":
+        raise StartupError(f"ASKVIDEO_WIRING=memory keeps nothing between runs: `{command}` would have no effect.")
 
 
 def worker(settings: Settings) -> None:

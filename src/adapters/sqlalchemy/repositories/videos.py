@@ -134,6 +134,15 @@ class SqlAlchemyVideoRepository:
         )
         return _video(row) if row else None
 
+    async def completed_ids(self) -> list[UUID]:
+        """Every completed video, oldest first."""
+        rows = await self._session.scalars(
+            select(VideoRow.id)
+            .where(VideoRow.status == VideoStatus.COMPLETED.value)
+            .order_by(VideoRow.uploaded_at, VideoRow.id)
+        )
+        return list(rows)
+
     async def stalled(self, *, now: datetime, lease: timedelta, limit: int) -> list[UUID]:
         """Pending too long, or processing with a stale heartbeat."""
         stale = now - lease
