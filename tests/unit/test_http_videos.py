@@ -11,7 +11,7 @@ from adapters.memory import fake_media
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
-from tests.unit.test_videos import TALK
+from tests.unit.world import TALK
 
 PASSWORD = "correct horse battery"
 
@@ -160,3 +160,39 @@ class TestMediaRanges:
     def test_a_multi_range_request_gets_the_whole_file(self, client: TestClient, video_id: str) -> None:
         response = client.get(f"/api/videos/{video_id}/media", headers={"Range": "bytes=0-1,5-6"})
         assert (response.status_code, len(response.content)) == (200, len(TALK))
+
+
+class TestQuestionsOverHttp:
+    def test_ask_json_and_an_unknown_video_is_404_even_when_streaming(self, client: TestClient) -> None:
+        upload(client)
+        answer = client.post(
+            "/api/questions", json={"question": "What is the capital of Australia?", "scope": {"kind": "library"}}
+        )
+        assert answer.status_code == 200
+        assert answer.json()["citations"][0]["startSec"] == 4.0
+        missing = client.post(
+            "/api/questions",
+            json={"question": "x?", "scope": {"kind": "video", "videoId": "00000000-0000-0000-0000-000000000000"}},
+            headers={"Accept": "text/event-stream"},
+        )
+        assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+        no_id = client.post("/api/questions", json={"question": "x?", "scope": {"kind": "video"}})
+        assert (no_id.status_code, no_id.json()["detail"]) == (422, "A question about a video needs its videoId.")
+
+    def test_history_needs_a_known_scope(self, client: TestClient) -> None:
+        assert client.get("/api/questions", params={"scope": "galaxy"}).status_code == 422
+        assert client.get("/api/questions", params={"scope": "video"}).status_code == 422
+        assert client.get("/api/questions").json()["total"] == 0
+
+
+async def test_an_error_after_the_stream_started_becomes_an_error_event() -> None:
+    from domain.errors import Unavailable  # noqa: PLC0415
+    from entrypoints.http.controllers.questions import _events  # noqa: PLC0415
+
+    async def failing():
+        yield "Canberra"
+        raise Unavailable("The answer service cannot be reached right now.")
+
+    events = [event async for event in _events(failing())]
+    assert [e.event for e in events] == ["delta", "error"]
+    assert '"status": 503' in events[1].data

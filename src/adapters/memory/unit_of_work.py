@@ -11,6 +11,7 @@ from adapters.memory.accounts import (
     InMemoryOneTimeTokenRepository,
     InMemoryUserRepository,
 )
+from adapters.memory.chats import InMemoryChatRepository
 from adapters.memory.videos import InMemorySceneRepository, InMemoryTranscriptRepository, InMemoryVideoRepository
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from application.ports.persistence import EmbeddedScene
     from domain.accounts import LoginSession, OneTimeToken, User
     from domain.pipeline_check import PipelineCheck
+    from domain.questions import ChatEntry
     from domain.transcript import Transcript
     from domain.videos import Video
 
@@ -35,6 +37,7 @@ class InMemoryStore:
     videos: dict[UUID, Video] = field(default_factory=dict)
     transcripts: dict[UUID, Transcript] = field(default_factory=dict)
     scenes: dict[UUID, tuple[UUID, str, list[EmbeddedScene]]] = field(default_factory=dict)
+    chats: dict[UUID, ChatEntry] = field(default_factory=dict)
 
 
 class InMemoryPipelineCheckRepository:
@@ -75,6 +78,7 @@ class InMemoryUnitOfWork:
         self.videos = InMemoryVideoRepository(working.videos, working.transcripts, working.scenes)
         self.transcripts = InMemoryTranscriptRepository(working.transcripts)
         self.scenes = InMemorySceneRepository(working.scenes)
+        self.chats = InMemoryChatRepository(working.chats)
         return self
 
     async def __aexit__(

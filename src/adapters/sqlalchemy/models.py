@@ -125,3 +125,22 @@ class SceneRow(UUIDBase):
     sentences: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
     embedder: Mapped[str] = mapped_column(String(100))
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
+
+
+class ChatRow(UUIDBase):
+    """A question and its answer, with citations as JSON."""
+
+    __tablename__ = "chat_log"
+    __table_args__ = (Index("ix_chat_log_scope", "user_id", "scope_kind", "video_id", "group_id", "created_at"),)
+
+    user_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=True)
+    scope_kind: Mapped[str] = mapped_column(String(16))
+    video_id: Mapped[UUID | None] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"), nullable=True)
+    group_id: Mapped[UUID | None] = mapped_column(GUID, nullable=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    citations: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
+    grounded: Mapped[bool] = mapped_column(Boolean)
+    is_shared_origin: Mapped[bool] = mapped_column(Boolean)
+    feedback: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

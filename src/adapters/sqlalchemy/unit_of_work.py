@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from adapters.sqlalchemy.repositories import (
+    SqlAlchemyChatRepository,
     SqlAlchemyLoginSessionRepository,
     SqlAlchemyOneTimeTokenRepository,
     SqlAlchemyPipelineCheckRepository,
@@ -40,6 +41,7 @@ class SqlAlchemyUnitOfWork:
         self.videos = SqlAlchemyVideoRepository(self._session)
         self.transcripts = SqlAlchemyTranscriptRepository(self._session)
         self.scenes = SqlAlchemySceneRepository(self._session)
+        self.chats = SqlAlchemyChatRepository(self._session)
         return self
 
     async def __aexit__(

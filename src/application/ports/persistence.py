@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from domain.accounts import LoginSession, OneTimeToken, User
     from domain.pipeline_check import PipelineCheck
+    from domain.questions import ChatEntry, Scope
     from domain.scenes import Scene
     from domain.transcript import Transcript
     from domain.videos import Video, VideoStatus
@@ -183,6 +184,34 @@ class SceneRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChatPage:
+    """One page of history, newest first, with the total count."""
+
+    items: tuple[ChatEntry, ...]
+    total: int
+
+
+class ChatRepository(Protocol):
+    """The history of questions and answers."""
+
+    async def add(self, entry: ChatEntry) -> None:
+        """Store a new entry."""
+        ...
+
+    async def get(self, entry_id: UUID) -> ChatEntry | None:
+        """The entry, or None."""
+        ...
+
+    async def update(self, entry: ChatEntry) -> None:
+        """Store the entry's new feedback."""
+        ...
+
+    async def list_for(self, user_id: UUID, scope: Scope, *, limit: int, offset: int) -> ChatPage:
+        """The user's entries in one scope (a group's history also holds its guests' entries), newest first."""
+        ...
+
+
 class AccountDataEraser(Protocol):
     """Removes one kind of a user's data kept outside the account rows (files, vectors, …) when they leave."""
 
@@ -201,6 +230,7 @@ class UnitOfWork(Protocol):
     videos: VideoRepository
     transcripts: TranscriptRepository
     scenes: SceneRepository
+    chats: ChatRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

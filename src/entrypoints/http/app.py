@@ -16,6 +16,7 @@ from entrypoints.container import close_gateways
 from entrypoints.http.auth import ACCESS_COOKIE, CookiePolicy, require_caller
 from entrypoints.http.controllers.accounts import AuthController, MeController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.questions import QuestionController
 from entrypoints.http.controllers.system import SystemController
 from entrypoints.http.controllers.videos import VideoController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -62,7 +63,14 @@ def create_app(container: Container) -> Litestar:
         await close_gateways(container)
 
     return Litestar(
-        route_handlers=[HealthController, SystemController, AuthController, MeController, VideoController],
+        route_handlers=[
+            HealthController,
+            SystemController,
+            AuthController,
+            MeController,
+            VideoController,
+            QuestionController,
+        ],
         dependencies={
             **_use_case_dependencies(container),
             "caller": Provide(provide_caller),

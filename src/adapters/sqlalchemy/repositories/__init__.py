@@ -5,6 +5,7 @@ from adapters.sqlalchemy.repositories.accounts import (
     SqlAlchemyOneTimeTokenRepository,
     SqlAlchemyUserRepository,
 )
+from adapters.sqlalchemy.repositories.chats import SqlAlchemyChatRepository
 from adapters.sqlalchemy.repositories.pipeline_checks import SqlAlchemyPipelineCheckRepository
 from adapters.sqlalchemy.repositories.videos import (
     SqlAlchemySceneRepository,
@@ -13,6 +14,7 @@ from adapters.sqlalchemy.repositories.videos import (
 )
 
 __all__ = (
+    "SqlAlchemyChatRepository",
     "SqlAlchemyLoginSessionRepository",
     "SqlAlchemyOneTimeTokenRepository",
     "SqlAlchemyPipelineCheckRepository",

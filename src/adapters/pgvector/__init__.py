@@ -1,0 +1,5 @@
+"""pgvector + PostgreSQL full text: hybrid scene search."""
+
+from adapters.pgvector.search import PgVectorSceneSearch
+
+__all__ = ("PgVectorSceneSearch",)

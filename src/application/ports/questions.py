@@ -1,0 +1,50 @@
+"""Ports for answering questions: searching scenes, and answerers (offline extractive, or a chat model)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Sequence
+    from uuid import UUID
+
+    from domain.questions import Answer, Passage
+
+
+class SceneSearch(Protocol):
+    """Finds the scenes that best match a question: vector similarity and full text, fused."""
+
+    async def search(
+        self,
+        *,
+        owner_id: UUID | None,
+        video_ids: Sequence[UUID] | None,
+        text: str,
+        vector: Sequence[float],
+        limit: int,
+    ) -> list[Passage]:
+        """The best `limit` passages among completed videos of `owner_id` (or any owner when None) restricted to
+        `video_ids` when given (an empty list means nothing), best first."""
+        ...
+
+
+class Answerer(Protocol):
+    """Writes an answer grounded in numbered passages, citing them."""
+
+    name: str
+
+    def answer(
+        self, question: str, passages: Sequence[Passage], *, history: Sequence[tuple[str, str]] = ()
+    ) -> AsyncIterator[str | Answer]:
+        """Yield pieces of the answer text as they come, then the final `Answer` (whose citations are only
+        passages the answer really used — never invented seconds). `history` is earlier (question, answer) pairs.
+        Raise `domain.errors.Unavailable` when the model service is down."""
+        ...
+
+
+class AnswererChooser(Protocol):
+    """Picks the answerer for a question: the asker's own OpenAI key when set, else the server's choice."""
+
+    def for_asker(self, openai_api_key: str | None) -> Answerer:
+        """The answerer to use."""
+        ...

@@ -1,0 +1,1 @@
+"""Question use cases: ask (streamed or not), history, feedback, CSV export."""
