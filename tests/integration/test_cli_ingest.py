@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -76,3 +77,53 @@ def test_ingesting_a_missing_file_fails_clearly(data_dir: Path) -> None:
         2,
         f"askvideo: There is no file {MEDIA / 'nope.mp4'}.",
     )
+
+
+def test_ask_about_a_file_answers_with_clickable_seconds_and_reuses_the_index(data_dir: Path) -> None:
+    first = askvideo(data_dir, "ask", str(MEDIA / "talk.mp4"), "What is the capital of Australia?")
+    assert first.returncode == 0, first.stderr
+    assert "Canberra" in first.stdout
+    assert f"{(MEDIA / 'talk.mp4').resolve().as_uri()}#t=" in first.stdout
+    second = askvideo(data_dir, "ask", str(MEDIA / "talk.mp4"), "Where should the umbrella be brought?")
+    assert second.returncode == 0, second.stderr
+    assert "transcribing" not in second.stderr  # the file was not processed again
+    assert "station" in second.stdout.lower()
+
+
+def test_ask_about_something_that_is_neither_a_file_nor_an_id(data_dir: Path) -> None:
+    result = askvideo(data_dir, "ask", "no-such-thing", "Anything?")
+    assert result.returncode == 2
+    assert "'no-such-thing' is neither a file nor a video id." in result.stderr
+
+
+def test_eval_scores_a_small_labelled_set(data_dir: Path, tmp_path: Path) -> None:
+    talk = json.loads((MEDIA / "talk.json").read_text())
+    shutil.copy(MEDIA / "talk.mp4", tmp_path / "talk.mp4")
+    dataset = {
+        "version": 1,
+        "talks": [{"id": "talk", "file": "talk.mp4", "title": "Fixture talk", "sentences": talk["sentences"]}],
+        "questions": [
+            {
+                "id": "q1",
+                "question": "What is the capital of Australia?",
+                "talk": "talk",
+                "sentence": 0,
+                "kind": "exact",
+            },
+            {"id": "q2", "question": "When did the meeting move to?", "talk": "talk", "sentence": 1, "kind": "exact"},
+            {
+                "id": "q3",
+                "question": "Who composed the Moonlight Sonata?",
+                "talk": None,
+                "sentence": None,
+                "kind": "unanswerable",
+            },
+        ],
+    }
+    (tmp_path / "qa.json").write_text(json.dumps(dataset))
+    result = askvideo(data_dir, "eval", str(tmp_path / "qa.json"))
+    assert result.returncode == 0, result.stderr
+    scores = dict(line.strip().split(": ") for line in result.stdout.strip().splitlines())
+    assert scores["questions"] == "3"
+    assert float(scores["hit@1"]) == 1.0
+    assert float(scores["refused (unanswerable)"]) == 1.0

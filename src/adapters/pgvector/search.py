@@ -57,6 +57,7 @@ _SEARCH = sql(
     )
     select s.video_id, a.title, s.index, s.start_sec, s.end_sec, s.text, s.sentences, f.score
     from fused f join scene s on s.id = f.id join allowed a on a.id = s.video_id
+    where f.score > 0
     order by f.score desc, s.video_id, s.index
     limit :limit
     """  # noqa: S608

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import secrets
 import sys
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
     from entrypoints.settings import Settings
 
 CLI_USER = "cli"
+LOCAL_ACCOUNTS = frozenset({CLI_USER, "eval"})
+"""Accounts the command line creates for itself on first use; nobody can log in to them."""
 STAGE_NAMES = {
     "queued": "queued",
     "extracting_audio": "extracting audio",
@@ -63,16 +68,17 @@ class ProgressBar:
 
 
 async def _owner(container: Container, login: str | None) -> Caller:
-    """The named user, or the local `cli` account (created on first use, unable to log in)."""
+    """The named user, or a local command-line account (created on first use, unable to log in)."""
+    login = login or CLI_USER
     async with container.gateways.uow() as uow:
-        user = await uow.users.get_by_login(login or CLI_USER)
+        user = await uow.users.get_by_login(login)
         if user is None:
-            if login:
+            if login not in LOCAL_ACCOUNTS:
                 raise StartupError(f"There is no user {login!r}.")
             hasher = container.gateways.hasher()
             user = User.register(
-                username=CLI_USER,
-                email="cli@localhost.invalid",
+                username=login,
+                email=f"{login}@localhost.invalid",
                 password_hash=await hasher.hash(secrets.token_urlsafe(32)),
                 video_limit=1_000_000,
                 now=container.gateways.clock().now(),
@@ -112,6 +118,57 @@ async def ingest_file(container: Container, path: Path, size: int, *, title: str
         bar.show(result.stage.value, 1.0 if result.status is VideoStatus.COMPLETED else result.progress)
     bar.close()
     return result or video
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's content, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class IngestedFiles:
+    """Which local files were already ingested (by content), so asking again reuses their index."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._path = data_dir / "cli-ingested.json"
+
+    def _load(self) -> dict[str, str]:
+        try:
+            return json.loads(self._path.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def get(self, digest: str) -> uuid.UUID | None:
+        """The video made from this content, if any."""
+        value = self._load().get(digest)
+        return uuid.UUID(value) if value else None
+
+    def remember(self, digest: str, video_id: uuid.UUID) -> None:
+        """Record a new ingest."""
+        known = self._load()
+        known[digest] = str(video_id)
+        self._path.write_text(json.dumps(known, indent=1))
+
+
+async def ensure_ingested(
+    container: Container, path: Path, *, title: str | None, login: str | None, known: IngestedFiles
+) -> Video:
+    """The completed video for this file: reused when the same content was ingested before, else ingested now."""
+    digest = await asyncio.to_thread(file_digest, path)
+    caller = await _owner(container, login)
+    previous = known.get(digest)
+    if previous is not None:
+        async with container.gateways.uow() as uow:
+            video = await uow.videos.get(previous)
+        if video is not None and video.owner_id == caller.user.id and video.status is VideoStatus.COMPLETED:
+            return video
+    video = await ingest_file(container, path, (await asyncio.to_thread(path.stat)).st_size, title=title, login=login)
+    if video.status is VideoStatus.COMPLETED:
+        known.remember(digest, video.id)
+    return video
 
 
 def run_ingest(settings: Settings, file: str, *, title: str | None, login: str | None) -> Video:

@@ -22,7 +22,8 @@ from entrypoints.migrate import check_database, run_migrations
 from entrypoints.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    import types
+    from collections.abc import Callable, Iterator, Sequence
 
     from domain.accounts import User
 
@@ -44,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("file", help="the video or audio file")
     ingest.add_argument("--title", help="the video's title (default: the file name)")
     ingest.add_argument("--user", help="the owner's username or email (default: a local `cli` account)")
+    ask = commands.add_parser("ask", help='ask a question about a local file or a video id: ask FILE "question"')
+    ask.add_argument("target", help="a video or audio file (ingested once, then reused) or a video id")
+    ask.add_argument("question", help="the question, in quotes")
+    evaluate = commands.add_parser("eval", help="score answers against a labelled set (eval/qa.json)")
+    evaluate.add_argument("dataset", help="the qa.json file")
     commands.add_parser("reindex", help="rebuild scenes and embeddings of every video (after changing the embedder)")
     limit = commands.add_parser("set-video-limit", help="change how many videos a user may keep (administrators)")
     limit.add_argument("login", help="the user's username or email")
@@ -74,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ingest(settings, args.file, title=args.title, login=args.user)
             case "reindex":
                 reindex(settings)
+            case "ask":
+                local_command(settings, "ask", lambda ready: _cli_ask().run_ask(ready, args.target, args.question))
+            case "eval":
+                local_command(settings, "eval", lambda ready: _cli_ask().run_eval(ready, args.dataset))
     except (SettingsError, StartupError) as error:
         print(f"askvideo: {error}", file=sys.stderr)
         return 2
@@ -180,6 +190,22 @@ def reindex(settings: Settings) -> None:
         check_database(ready.database_url)
         count = run_reindex(ready)
     print(f"Reindexed {count} videos with the {settings.embedder} embedder.")
+
+
+def _cli_ask() -> types.ModuleType:
+    from entrypoints.cli import ask  # noqa: PLC0415 - loads the models only when needed
+
+    return ask
+
+
+def local_command(settings: Settings, name: str, run: Callable[[Settings], object]) -> None:
+    """Run a command that works on the local database (embedded servers started around it when needed)."""
+    _refuse_memory(settings, name)
+    with embedded_services(settings) as ready:
+        assert ready.database_url is not None
+        check_database(ready.database_url)
+        run_migrations(ready.database_url)
+        run(ready)
 
 
 def _refuse_memory(settings: Settings, command: str) -> None:
