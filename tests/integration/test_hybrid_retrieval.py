@@ -18,6 +18,10 @@ from domain.accounts import User
 from domain.scenes import Scene, Sentence
 from domain.videos import Video
 
+FILLER = (
+    "We reviewed the rollout plan, the on-call rota, the staging cluster, the dashboards and the alerts "
+    "for the payment service in detail. "
+)
 SCENES = [
     "The cosmos is roughly thirteen point eight billion years old, according to background radiation.",
     "Our deployment failed with error code QX-4471 because the certificate had expired.",
@@ -30,6 +34,9 @@ SCENES = [
     "Professor Lindqvist signed off on the money for the new laboratory.",
     "The professor approved the budget for the new lab last spring.",
     "Professor Hartmann rejected the budget request for the new lab.",
+    FILLER + "The outage ticket was INC-20931.",
+    FILLER + "The outage ticket was INC-29031.",
+    FILLER + "The outage ticket was INC-20391.",
     "Order the replacement valve, part number 88231, from the warehouse in Leeds.",
     "Order the replacement valve, part number 82813, from the supplier in York.",
     "Order the replacement valve, part number 38821, from the depot in Hull.",
@@ -108,3 +115,12 @@ async def test_another_owners_scenes_and_an_empty_video_list_give_nothing(librar
     assert await top(hybrid, uuid.uuid4(), embedder, "universe age") == []
     empty = await hybrid.search(owner_id=None, video_ids=[], text="x", vector=[0.0] * 384, limit=3)
     assert empty == []
+
+
+async def test_an_identifier_that_embeddings_blur_is_rescued_by_the_text_half(library, embedder) -> None:
+    hybrid, vector_only, text_only, owner = library
+    question = "Tell me about INC 20931"
+    ticket = SCENES.index(FILLER + "The outage ticket was INC-20931.")
+    assert (await top(vector_only, owner, embedder, question))[0] != ticket  # near-identical scenes, digits blurred
+    assert (await top(text_only, owner, embedder, question))[0] == ticket
+    assert (await top(hybrid, owner, embedder, question))[0] == ticket
