@@ -48,7 +48,18 @@ from application.accounts.reset_password import ResetPassword
 from application.accounts.set_video_limit import SetVideoLimit
 from application.accounts.sign_up import SignUp
 from application.accounts.verify_email import VerifyEmail
-from application.questions.ask_question import AskQuestion
+from application.groups.manage_groups import (
+    AddVideosToGroup,
+    CreateGroup,
+    DeleteGroup,
+    EditGroup,
+    GetGroup,
+    ListGroups,
+    RemoveVideoFromGroup,
+    ReorderGroup,
+)
+from application.groups.sharing import CheckGuestAsk, GuestRules, OpenSharedGroup, RevokeShare, ShareGroup
+from application.questions.ask_question import AskQuestion, AskSharedGroup
 from application.questions.history import ExportHistory, GiveFeedback, ListHistory
 from application.system.pipeline_checks import CompletePipelineCheck, GetPipelineCheck, StartPipelineCheck
 from application.system.readiness import CheckReadiness
@@ -64,7 +75,7 @@ from application.videos.manage_videos import (
 )
 from application.videos.process_video import ProcessingRules, ProcessVideoJob
 from application.videos.reindex_videos import ReindexVideos
-from application.videos.transcripts import GetTranscript, OpenMedia
+from application.videos.transcripts import GetTranscript, OpenMedia, OpenSharedMedia
 from application.videos.upload_video import CheckUploadAllowed, UploadVideo
 from entrypoints.http.controllers.videos import UploadPolicy
 from entrypoints.jobs import run_command
@@ -174,6 +185,14 @@ class AnswererSelection:
         return self._extractive
 
 
+def guest_rules(settings: Settings) -> GuestRules:
+    """Guests' rate limits from the settings."""
+    return GuestRules(
+        per_token=RateRule(limit=settings.guest_questions_per_link, window_seconds=3600),
+        per_ip=RateRule(limit=settings.guest_questions_per_ip, window_seconds=600),
+    )
+
+
 def processing_rules(settings: Settings) -> ProcessingRules:
     """Lease and scene rules from the settings."""
     return ProcessingRules(lease=timedelta(seconds=settings.processing_lease_seconds))
@@ -261,6 +280,7 @@ class UseCases(containers.DeclarativeContainer):
     gateways = providers.DependenciesContainer()
     policy = providers.Dependency(instance_of=AccountPolicy)
     rules = providers.Dependency(instance_of=ProcessingRules)
+    guests = providers.Dependency(instance_of=GuestRules)
 
     start_pipeline_check = providers.Factory(
         StartPipelineCheck, uow=gateways.uow, queue=gateways.job_queue, clock=gateways.clock
@@ -377,6 +397,29 @@ class UseCases(containers.DeclarativeContainer):
         box=gateways.box,
         clock=gateways.clock,
     )
+    ask_shared_group = providers.Factory(
+        AskSharedGroup,
+        uow=gateways.uow,
+        search=gateways.search,
+        embedder=gateways.embedder,
+        answerers=gateways.answerers,
+        clock=gateways.clock,
+    )
+    create_group = providers.Factory(CreateGroup, uow=gateways.uow, clock=gateways.clock)
+    list_groups = providers.Factory(ListGroups, uow=gateways.uow)
+    get_group = providers.Factory(GetGroup, uow=gateways.uow)
+    edit_group = providers.Factory(EditGroup, uow=gateways.uow, clock=gateways.clock)
+    delete_group = providers.Factory(DeleteGroup, uow=gateways.uow)
+    add_videos_to_group = providers.Factory(AddVideosToGroup, uow=gateways.uow, clock=gateways.clock)
+    remove_video_from_group = providers.Factory(RemoveVideoFromGroup, uow=gateways.uow, clock=gateways.clock)
+    reorder_group = providers.Factory(ReorderGroup, uow=gateways.uow, clock=gateways.clock)
+    share_group = providers.Factory(ShareGroup, uow=gateways.uow, clock=gateways.clock)
+    revoke_share = providers.Factory(RevokeShare, uow=gateways.uow, clock=gateways.clock)
+    open_shared_group = providers.Factory(OpenSharedGroup, uow=gateways.uow, clock=gateways.clock)
+    open_shared_media = providers.Factory(
+        OpenSharedMedia, uow=gateways.uow, storage=gateways.storage, clock=gateways.clock
+    )
+    check_guest_ask = providers.Factory(CheckGuestAsk, limiter=gateways.limiter, rules=guests)
     list_history = providers.Factory(ListHistory, uow=gateways.uow)
     give_feedback = providers.Factory(GiveFeedback, uow=gateways.uow)
     export_history = providers.Factory(ExportHistory, uow=gateways.uow)
@@ -390,8 +433,9 @@ class Container(containers.DeclarativeContainer):
     gateways = providers.DependenciesContainer()
     policy = providers.Singleton(account_policy, settings)
     rules = providers.Singleton(processing_rules, settings)
+    guests = providers.Singleton(guest_rules, settings)
     upload_policy = providers.Singleton(upload_policy, settings)
-    use_cases = providers.Container(UseCases, gateways=gateways, policy=policy, rules=rules)
+    use_cases = providers.Container(UseCases, gateways=gateways, policy=policy, rules=rules, guests=guests)
 
 
 def build_container(settings: Settings) -> Container:

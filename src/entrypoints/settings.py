@@ -74,6 +74,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """Sign-ups allowed from one IP address per hour."""
     logins_per_ip: Positive = 30
     """Login attempts allowed from one IP address per 5 minutes (per account: 10 per 15 minutes)."""
+    guest_questions_per_ip: Positive = 20
+    """Questions one address may ask through share links per 10 minutes."""
+    guest_questions_per_link: Positive = 200
+    """Questions all guests of one share link may ask per hour."""
     max_upload_mb: Positive = 2048
     """The largest video file accepted, in MiB."""
     storage: Literal["local", "s3"] = "local"

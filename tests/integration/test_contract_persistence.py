@@ -5,18 +5,21 @@ Every test here runs twice, once per adapter. New repositories add their tests h
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from adapters.memory import FakeClock, InMemoryStore, InMemoryUnitOfWork
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork, create_engine, create_session_factory
 from application.ports.persistence import EmbeddedScene, UnitOfWork
 from domain.accounts import LoginSession, OneTimeToken, TokenKind, User
 from domain.errors import Conflict, Unavailable
+from domain.groups import Group
 from domain.pipeline_check import CheckStatus, PipelineCheck
 from domain.scenes import Scene, Sentence
 from domain.transcript import Segment, Transcript, Word
@@ -329,3 +332,189 @@ class TestVideoRepositoriesContract:
             assert await uow.videos.get(video.id) is None
             assert await uow.transcripts.get(video.id) is None
             assert await uow.scenes.for_video(video.id) == []
+
+
+def a_group(
+    owner: User, name: str = "Course", *, minutes_ago: float = 0, video_ids: tuple[uuid.UUID, ...] = ()
+) -> Group:
+    group = Group.create(
+        owner_id=owner.id, name=name, description="a few talks", now=FakeClock().now() - timedelta(minutes=minutes_ago)
+    )
+    return replace(group, video_ids=video_ids)
+
+
+async def stored_videos(new_uow: UowFactory, owner: User, count: int) -> list[Video]:
+    videos = [a_video(owner, f"Part {n}") for n in range(count)]
+    async with new_uow() as uow:
+        for video in videos:
+            await uow.videos.add(video)
+        await uow.commit()
+    return videos
+
+
+def a_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class TestGroupRepositoryContract:
+    async def test_a_group_reads_back_equal_with_its_videos_in_order(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        first, second, third = await stored_videos(new_uow, owner, 3)
+        group = a_group(owner, video_ids=(third.id, first.id, second.id))
+        empty = a_group(owner, "Empty")
+        async with new_uow() as uow:
+            await uow.groups.add(group)
+            await uow.groups.add(empty)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get(group.id) == group
+            assert await uow.groups.get(empty.id) == empty
+            assert await uow.groups.get(uuid.uuid4()) is None
+
+    async def test_an_update_adds_removes_and_reorders_videos(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        a, b, c, d = await stored_videos(new_uow, owner, 4)
+        group = a_group(owner, video_ids=(a.id, b.id, c.id))
+        async with new_uow() as uow:
+            await uow.groups.add(group)
+            await uow.commit()
+        later = FakeClock().now() + timedelta(minutes=5)
+        changed = (
+            group.edit(name="Renamed", description="new words", now=later)
+            .remove_video(b.id, now=later)
+            .add_videos([d.id], now=later)
+            .reorder([d.id, c.id, a.id], now=later)
+        )
+        async with new_uow() as uow:
+            await uow.groups.update(changed)
+            await uow.commit()
+        async with new_uow() as uow:
+            stored = await uow.groups.get(group.id)
+        assert stored == changed
+        assert stored is not None
+        assert stored.video_ids == (d.id, c.id, a.id)
+        emptied = changed
+        for video_id in changed.video_ids:
+            emptied = emptied.remove_video(video_id, now=later)
+        assert emptied.video_ids == ()
+        async with new_uow() as uow:
+            await uow.groups.update(emptied)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get(group.id) == emptied
+
+    async def test_an_update_of_a_deleted_group_does_not_bring_it_back(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        (video,) = await stored_videos(new_uow, owner, 1)
+        group = a_group(owner)
+        async with new_uow() as uow:
+            await uow.groups.add(group)
+            await uow.commit()
+        async with new_uow() as uow:
+            await uow.groups.delete(group.id)
+            await uow.commit()
+        async with new_uow() as uow:
+            await uow.groups.update(group.add_videos([video.id], now=FakeClock().now()))
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get(group.id) is None
+
+    async def test_the_share_token_finds_the_group_until_replaced_or_revoked(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        (video,) = await stored_videos(new_uow, owner, 1)
+        now = FakeClock().now()
+        old_token, new_token = a_token(), a_token()
+        shared = a_group(owner, video_ids=(video.id,)).share(old_token, now=now, expires_at=now + timedelta(days=7))
+        async with new_uow() as uow:
+            await uow.groups.add(shared)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get_by_share_token(old_token) == shared
+            assert await uow.groups.get_by_share_token(a_token()) is None
+        replaced = shared.share(new_token, now=now, expires_at=None)
+        async with new_uow() as uow:
+            await uow.groups.update(replaced)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get_by_share_token(old_token) is None
+            assert await uow.groups.get_by_share_token(new_token) == replaced
+        revoked = replaced.revoke_share(now=now)
+        async with new_uow() as uow:
+            await uow.groups.update(revoked)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get_by_share_token(new_token) is None
+            assert await uow.groups.get(shared.id) == revoked
+
+    async def test_listing_is_newest_first_paged_and_only_the_owners(self, new_uow: UowFactory) -> None:
+        owner, other = await stored_owner(new_uow), await stored_owner(new_uow)
+        (video,) = await stored_videos(new_uow, owner, 1)
+        groups = [a_group(owner, f"Group {n}", minutes_ago=10 - n) for n in range(5)]
+        groups[3] = replace(groups[3], video_ids=(video.id,))
+        async with new_uow() as uow:
+            for group in groups:
+                await uow.groups.add(group)
+            await uow.groups.add(a_group(other, "Someone else's"))
+            await uow.commit()
+        async with new_uow() as uow:
+            page = await uow.groups.list_for_owner(owner.id, limit=2, offset=1)
+            assert page.items == (groups[3], groups[2])
+            assert page.total == 5
+            everything = await uow.groups.list_for_owner(owner.id, limit=10, offset=0)
+            assert [g.name for g in everything.items] == [f"Group {n}" for n in (4, 3, 2, 1, 0)]
+            beyond = await uow.groups.list_for_owner(owner.id, limit=10, offset=5)
+            assert beyond.items == ()
+            assert beyond.total == 5
+
+    async def test_deleting_a_group_keeps_its_videos(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        videos = await stored_videos(new_uow, owner, 2)
+        group = a_group(owner, video_ids=tuple(v.id for v in videos)).share(
+            a_token(), now=FakeClock().now(), expires_at=None
+        )
+        async with new_uow() as uow:
+            await uow.groups.add(group)
+            await uow.commit()
+        async with new_uow() as uow:
+            await uow.groups.delete(group.id)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get(group.id) is None
+            assert group.share_token is not None
+            assert await uow.groups.get_by_share_token(group.share_token) is None
+            assert (await uow.groups.list_for_owner(owner.id, limit=10, offset=0)).total == 0
+            assert [await uow.videos.get(v.id) for v in videos] == videos
+
+    async def test_deleting_a_video_takes_it_out_of_every_group(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        a, b, c = await stored_videos(new_uow, owner, 3)
+        first = a_group(owner, "First", video_ids=(a.id, b.id, c.id))
+        second = a_group(owner, "Second", video_ids=(b.id,))
+        async with new_uow() as uow:
+            await uow.groups.add(first)
+            await uow.groups.add(second)
+            await uow.commit()
+        async with new_uow() as uow:
+            await uow.videos.delete(b.id)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get(first.id) == replace(first, video_ids=(a.id, c.id))
+            assert await uow.groups.get(second.id) == replace(second, video_ids=())
+
+    async def test_two_groups_cannot_share_one_token(self, new_uow: UowFactory, request: pytest.FixtureRequest) -> None:
+        if request.node.callspec.params["new_uow"] == "memory":
+            pytest.skip("tokens are 192-bit random, so the in-memory store does not enforce their uniqueness")
+        owner = await stored_owner(new_uow)
+        now = FakeClock().now()
+        token = a_token()
+        first, second = a_group(owner, "First"), a_group(owner, "Second")
+        async with new_uow() as uow:
+            await uow.groups.add(first.share(token, now=now, expires_at=None))
+            await uow.groups.add(second)
+            await uow.commit()
+        with pytest.raises(IntegrityError):
+            async with new_uow() as uow:
+                await uow.groups.update(second.share(token, now=now, expires_at=None))
+                await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.groups.get(second.id) == second

@@ -240,3 +240,26 @@ class TestQuestions:
         assert missing.status_code == 404
         empty = client.post("/api/questions", json={"question": "   ", "scope": {"kind": "library"}})
         assert (empty.status_code, empty.json()["detail"]) == (422, "Ask a question.")
+
+
+def test_the_group_sharing_story_over_real_http(app: RunningApp, client: httpx.Client, processed: dict) -> None:
+    second = upload(client, "talk.mp4", "Second copy").json()["id"]
+    wait_until_done(client, second)
+    group = client.post("/api/groups", json={"name": "Shared facts"}).json()
+    client.post(f"/api/groups/{group['id']}/videos", json={"videoIds": [processed["id"], second]})
+    token = client.post(f"/api/groups/{group['id']}/share").json()["token"]
+    with httpx.Client(base_url=app.base_url, timeout=60) as guest:
+        seen = guest.get(f"/api/shared/{token}").json()
+        assert [v["id"] for v in seen["videos"]] == [processed["id"], second]
+        part = guest.get(f"/api/shared/{token}/videos/{second}/media", headers={"Range": "bytes=0-99"})
+        assert part.status_code == 206
+        assert part.content == (MEDIA / "talk.mp4").read_bytes()[:100]
+        answer = guest.post(f"/api/shared/{token}/questions", json={"question": "What is the capital of Australia?"})
+        assert answer.status_code == 200
+        assert answer.json()["shared"] is True
+        assert answer.json()["citations"][0]["videoId"] in {processed["id"], second}
+        history = client.get("/api/questions", params={"scope": "group", "groupId": group["id"]}).json()
+        assert history["items"][0]["chatId"] == answer.json()["chatId"]
+        assert client.delete(f"/api/groups/{group['id']}/share").status_code == 204
+        assert guest.get(f"/api/shared/{token}").status_code == 404
+        assert guest.get(f"/api/shared/{token}/videos/{second}/media").status_code == 404

@@ -117,6 +117,19 @@ def test_the_openapi_schema_describes_every_route(client: TestClient) -> None:
         "listQuestions",
         "exportQuestions",
         "giveFeedback",
+        "createGroup",
+        "listGroups",
+        "getGroup",
+        "editGroup",
+        "deleteGroup",
+        "addGroupVideos",
+        "removeGroupVideo",
+        "reorderGroup",
+        "shareGroup",
+        "revokeShare",
+        "getSharedGroup",
+        "streamSharedVideo",
+        "askSharedGroup",
     }
     upload = schema["paths"]["/api/videos"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert upload["required"] == ["title", "file"]

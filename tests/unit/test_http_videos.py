@@ -196,3 +196,50 @@ async def test_an_error_after_the_stream_started_becomes_an_error_event() -> Non
     events = [event async for event in _events(failing())]
     assert [e.event for e in events] == ["delta", "error"]
     assert '"status": 503' in events[1].data
+
+
+class TestGroupsAndSharingOverHttp:
+    def test_the_sharing_story(self, client: TestClient) -> None:
+        first = upload(client, title="Geography").json()["id"]
+        second = upload(client, title="Geography 2").json()["id"]
+        group = client.post("/api/groups", json={"name": "Course", "description": "Week 1"}).json()
+        added = client.post(f"/api/groups/{group['id']}/videos", json={"videoIds": [first, second]})
+        assert [v["id"] for v in added.json()["videos"]] == [first, second]
+        reordered = client.put(f"/api/groups/{group['id']}/order", json={"videoIds": [second, first]})
+        assert [v["id"] for v in reordered.json()["videos"]] == [second, first]
+        bad_order = client.put(f"/api/groups/{group['id']}/order", json={"videoIds": [first]})
+        assert bad_order.status_code == 422
+        link = client.post(f"/api/groups/{group['id']}/share", json={"expiresInDays": 7}).json()
+        token = link["token"]
+        assert link["path"] == f"/shared/{token}"
+
+        guest = TestClient(client.app)
+        guest.__enter__()
+        try:
+            seen = guest.get(f"/api/shared/{token}").json()
+            assert seen["name"] == "Course"
+            assert "ownerId" not in seen
+            part = guest.get(f"/api/shared/{token}/videos/{first}/media", headers={"Range": "bytes=0-8"})
+            assert (part.status_code, part.content) == (206, TALK[:9])
+            answer = guest.post(
+                f"/api/shared/{token}/questions", json={"question": "What is the capital of Australia?"}
+            )
+            assert answer.json()["shared"] is True
+            history = client.get("/api/questions", params={"scope": "group", "groupId": group["id"]}).json()
+            assert history["items"][0]["chatId"] == answer.json()["chatId"]
+            assert client.delete(f"/api/groups/{group['id']}/share").status_code == 204
+            for path in ("", f"/videos/{first}/media"):
+                gone = guest.get(f"/api/shared/{token}{path}")
+                assert (gone.status_code, gone.json()["code"]) == (404, "not_found")
+            assert guest.post(f"/api/shared/{token}/questions", json={"question": "x?"}).status_code == 404
+        finally:
+            guest.__exit__(None, None, None)
+
+    def test_a_video_outside_the_group_is_not_reachable_with_the_link(self, client: TestClient) -> None:
+        inside, outside = upload(client).json()["id"], upload(client).json()["id"]
+        group = client.post("/api/groups", json={"name": "One"}).json()
+        client.post(f"/api/groups/{group['id']}/videos", json={"videoIds": [inside]})
+        token = client.post(f"/api/groups/{group['id']}/share").json()["token"]
+        del client.headers["Authorization"]
+        assert client.get(f"/api/shared/{token}/videos/{outside}/media").status_code == 404
+        assert client.get(f"/api/shared/{token}x").status_code == 404

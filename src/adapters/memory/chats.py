@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from application.ports.persistence import ChatPage
+from domain.questions import ScopeKind
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -33,6 +34,11 @@ class InMemoryChatRepository:
 
     async def list_for(self, user_id: UUID, scope: Scope, *, limit: int, offset: int) -> ChatPage:
         """Newest first."""
-        mine = [e for e in self._rows.values() if e.user_id == user_id and e.scope == scope]
+        # A group's history belongs to the group: its guests' entries (no user) are part of it.
+        mine = [
+            e
+            for e in self._rows.values()
+            if e.scope == scope and (scope.kind is ScopeKind.GROUP or e.user_id == user_id)
+        ]
         mine.sort(key=lambda e: (e.created_at, e.id), reverse=True)
         return ChatPage(items=tuple(mine[offset : offset + limit]), total=len(mine))

@@ -12,6 +12,7 @@ from adapters.memory.accounts import (
     InMemoryUserRepository,
 )
 from adapters.memory.chats import InMemoryChatRepository
+from adapters.memory.groups import InMemoryGroupRepository
 from adapters.memory.videos import InMemorySceneRepository, InMemoryTranscriptRepository, InMemoryVideoRepository
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from application.ports.persistence import EmbeddedScene
     from domain.accounts import LoginSession, OneTimeToken, User
+    from domain.groups import Group
     from domain.pipeline_check import PipelineCheck
     from domain.questions import ChatEntry
     from domain.transcript import Transcript
@@ -38,6 +40,7 @@ class InMemoryStore:
     transcripts: dict[UUID, Transcript] = field(default_factory=dict)
     scenes: dict[UUID, tuple[UUID, str, list[EmbeddedScene]]] = field(default_factory=dict)
     chats: dict[UUID, ChatEntry] = field(default_factory=dict)
+    groups: dict[UUID, Group] = field(default_factory=dict)
 
 
 class InMemoryPipelineCheckRepository:
@@ -75,10 +78,11 @@ class InMemoryUnitOfWork:
         self.users = InMemoryUserRepository(working.users, working.login_sessions, working.one_time_tokens)
         self.login_sessions = InMemoryLoginSessionRepository(working.login_sessions)
         self.one_time_tokens = InMemoryOneTimeTokenRepository(working.one_time_tokens)
-        self.videos = InMemoryVideoRepository(working.videos, working.transcripts, working.scenes)
+        self.videos = InMemoryVideoRepository(working.videos, working.transcripts, working.scenes, working.groups)
         self.transcripts = InMemoryTranscriptRepository(working.transcripts)
         self.scenes = InMemorySceneRepository(working.scenes)
         self.chats = InMemoryChatRepository(working.chats)
+        self.groups = InMemoryGroupRepository(working.groups)
         return self
 
     async def __aexit__(

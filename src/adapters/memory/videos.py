@@ -14,21 +14,23 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from application.ports.persistence import EmbeddedScene
+    from domain.groups import Group
     from domain.scenes import Scene
     from domain.transcript import Transcript
     from domain.videos import Video
 
 
 class InMemoryVideoRepository:
-    """Videos in a dict; deleting one also drops its transcript and scenes, like the database's cascades."""
+    """Videos in a dict; deleting one drops its transcript, scenes and group memberships, like the database."""
 
     def __init__(
         self,
         rows: dict[UUID, Video],
         transcripts: dict[UUID, Transcript],
         scenes: dict[UUID, tuple[UUID, str, list[EmbeddedScene]]],
+        groups: dict[UUID, Group],
     ) -> None:
-        self._rows, self._transcripts, self._scenes = rows, transcripts, scenes
+        self._rows, self._transcripts, self._scenes, self._groups = rows, transcripts, scenes, groups
 
     async def add(self, video: Video) -> None:
         """Store a new video."""
@@ -61,9 +63,12 @@ class InMemoryVideoRepository:
             self._rows[video.id] = video
 
     async def delete(self, video_id: UUID) -> None:
-        """Remove the video, its transcript and scenes."""
+        """Remove the video, its transcript and scenes, and take it out of every group (`updated_at` untouched)."""
         for rows in (self._rows, self._transcripts, self._scenes):
             rows.pop(video_id, None)
+        for group_id, group in list(self._groups.items()):
+            if video_id in group.video_ids:
+                self._groups[group_id] = replace(group, video_ids=tuple(v for v in group.video_ids if v != video_id))
 
     async def claim(self, video_id: UUID, *, now: datetime, lease: timedelta) -> Video | None:
         """Take the video for processing when it is free (pending, or processing with a stale heartbeat)."""

@@ -136,7 +136,9 @@ class ChatRow(UUIDBase):
     user_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=True)
     scope_kind: Mapped[str] = mapped_column(String(16))
     video_id: Mapped[UUID | None] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"), nullable=True)
-    group_id: Mapped[UUID | None] = mapped_column(GUID, nullable=True)
+    group_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("video_group.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
     citations: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
@@ -144,3 +146,36 @@ class ChatRow(UUIDBase):
     is_shared_origin: Mapped[bool] = mapped_column(Boolean)
     feedback: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class GroupRow(UUIDBase):
+    """A named group of an owner's videos; `share_token` is unique while set (several groups may have none)."""
+
+    __tablename__ = "video_group"
+    __table_args__ = (
+        Index("ix_video_group_owner_created", "owner_id", "created_at"),
+        Index("uq_video_group_share_token", "share_token", unique=True),
+    )
+
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    share_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    share_expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+
+
+class GroupMemberRow(Base):
+    """A video's place in a group; deleting the group or the video removes it."""
+
+    __tablename__ = "group_member"
+    __table_args__ = (
+        Index("ix_group_member_group_position", "group_id", "position"),
+        Index("ix_group_member_video", "video_id"),
+    )
+
+    group_id: Mapped[UUID] = mapped_column(ForeignKey("video_group.id", ondelete="CASCADE"), primary_key=True)
+    video_id: Mapped[UUID] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

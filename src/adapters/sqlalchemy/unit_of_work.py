@@ -8,6 +8,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from adapters.sqlalchemy.repositories import (
     SqlAlchemyChatRepository,
+    SqlAlchemyGroupRepository,
     SqlAlchemyLoginSessionRepository,
     SqlAlchemyOneTimeTokenRepository,
     SqlAlchemyPipelineCheckRepository,
@@ -42,6 +43,7 @@ class SqlAlchemyUnitOfWork:
         self.transcripts = SqlAlchemyTranscriptRepository(self._session)
         self.scenes = SqlAlchemySceneRepository(self._session)
         self.chats = SqlAlchemyChatRepository(self._session)
+        self.groups = SqlAlchemyGroupRepository(self._session)
         return self
 
     async def __aexit__(

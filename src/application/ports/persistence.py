@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from domain.accounts import LoginSession, OneTimeToken, User
+    from domain.groups import Group
     from domain.pipeline_check import PipelineCheck
     from domain.questions import ChatEntry, Scope
     from domain.scenes import Scene
@@ -212,6 +213,42 @@ class ChatRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupPage:
+    """One page of groups, newest first, with the total count."""
+
+    items: tuple[Group, ...]
+    total: int
+
+
+class GroupRepository(Protocol):
+    """Groups with their ordered members and share link."""
+
+    async def add(self, group: Group) -> None:
+        """Store a new group."""
+        ...
+
+    async def get(self, group_id: UUID) -> Group | None:
+        """The group with its videos in order, or None."""
+        ...
+
+    async def get_by_share_token(self, token: str) -> Group | None:
+        """The group this share token opens (expiry is the caller's to check), or None."""
+        ...
+
+    async def list_for_owner(self, owner_id: UUID, *, limit: int, offset: int) -> GroupPage:
+        """The owner's groups, newest first."""
+        ...
+
+    async def update(self, group: Group) -> None:
+        """Store the group's fields and replace its members with `group.video_ids` in that order."""
+        ...
+
+    async def delete(self, group_id: UUID) -> None:
+        """Remove the group (its videos stay)."""
+        ...
+
+
 class AccountDataEraser(Protocol):
     """Removes one kind of a user's data kept outside the account rows (files, vectors, …) when they leave."""
 
@@ -231,6 +268,7 @@ class UnitOfWork(Protocol):
     transcripts: TranscriptRepository
     scenes: SceneRepository
     chats: ChatRepository
+    groups: GroupRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

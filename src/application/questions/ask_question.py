@@ -6,12 +6,14 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from domain.errors import Conflict, InvalidInput, NotFound
+from application.groups.manage_groups import owned_group
+from application.groups.sharing import shared_group
+from domain.errors import Conflict, NotFound
 from domain.questions import Answer, ChatEntry, Scope, ScopeKind, clean_question
 from domain.videos import VideoStatus
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Sequence
     from uuid import UUID
 
     from application.accounts.authenticate import Caller
@@ -33,8 +35,67 @@ class AskCommand:
     scope: Scope
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Asking:
+    """Everything one answer needs, once access has been decided."""
+
+    question: str
+    scope: Scope
+    owner_id: UUID
+    video_ids: Sequence[UUID] | None
+    user_id: UUID | None
+    shared: bool
+    api_key: str | None
+    history: Sequence[tuple[str, str]]
+
+
+class _Answering:
+    """The part every way of asking shares: embed, search, answer, keep."""
+
+    def __init__(
+        self, uow: UnitOfWork, search: SceneSearch, embedder: Embedder, answerers: AnswererChooser, clock: Clock
+    ) -> None:
+        self._uow, self._search, self._embedder, self._answerers, self._clock = uow, search, embedder, answerers, clock
+
+    async def run(self, asking: _Asking) -> AsyncIterator[str | ChatEntry]:
+        vector = await asyncio.to_thread(self._embedder.embed_query, asking.question)
+        passages = await self._search.search(
+            owner_id=asking.owner_id, video_ids=asking.video_ids, text=asking.question, vector=vector, limit=PASSAGES
+        )
+        answer: Answer | None = None
+        async for piece in self._answerers.for_asker(asking.api_key).answer(
+            asking.question, passages, history=asking.history
+        ):
+            if isinstance(piece, Answer):
+                answer = piece
+            else:
+                yield piece
+        assert answer is not None, "an answerer must end with its Answer"
+        entry = ChatEntry.record(
+            user_id=asking.user_id,
+            scope=asking.scope,
+            question=asking.question,
+            answer=answer,
+            shared=asking.shared,
+            now=self._clock.now(),
+        )
+        async with self._uow as uow:
+            await uow.chats.add(entry)
+            await uow.commit()
+        yield entry
+
+
+async def _collect(stream: AsyncIterator[str | ChatEntry]) -> ChatEntry:
+    entry = None
+    async for piece in stream:
+        if isinstance(piece, ChatEntry):
+            entry = piece
+    assert entry is not None
+    return entry
+
+
 class AskQuestion:
-    """Answer from the asker's own completed videos only, citing the seconds."""
+    """An account holder asks about one of their videos, a group of theirs, or all their videos."""
 
     def __init__(
         self,
@@ -45,17 +106,12 @@ class AskQuestion:
         box: SecretBox,
         clock: Clock,
     ) -> None:
-        self._uow, self._search, self._embedder = uow, search, embedder
-        self._answerers, self._box, self._clock = answerers, box, clock
+        self._uow, self._box = uow, box
+        self._answering = _Answering(uow, search, embedder, answerers, clock)
 
     async def __call__(self, caller: Caller, command: AskCommand) -> ChatEntry:
         """The stored entry with the answer and its citations."""
-        entry = None
-        async for piece in self.stream(caller, command):
-            if isinstance(piece, ChatEntry):
-                entry = piece
-        assert entry is not None
-        return entry
+        return await _collect(self.stream(caller, command))
 
     async def stream(self, caller: Caller, command: AskCommand) -> AsyncIterator[str | ChatEntry]:
         """Yield the answer's text as it is written, then the stored entry."""
@@ -64,38 +120,25 @@ class AskQuestion:
             video_ids = await self._videos_in_scope(uow, caller, command.scope)
             user = await uow.users.get(caller.user.id)
             earlier = await uow.chats.list_for(caller.user.id, command.scope, limit=HISTORY_TURNS, offset=0)
-        vector = await asyncio.to_thread(self._embedder.embed_query, question)
-        passages = await self._search.search(
-            owner_id=caller.user.id, video_ids=video_ids, text=question, vector=vector, limit=PASSAGES
-        )
         key = self._box.decrypt(user.openai_key_ciphertext) if user and user.openai_key_ciphertext else None
-        answerer = self._answerers.for_asker(key)
-        history = [(e.question, e.answer) for e in reversed(earlier.items)]
-        answer: Answer | None = None
-        async for piece in answerer.answer(question, passages, history=history):
-            if isinstance(piece, Answer):
-                answer = piece
-            else:
-                yield piece
-        assert answer is not None, "an answerer must end with its Answer"
-        entry = ChatEntry.record(
-            user_id=caller.user.id,
-            scope=command.scope,
+        asking = _Asking(
             question=question,
-            answer=answer,
+            scope=command.scope,
+            owner_id=caller.user.id,
+            video_ids=video_ids,
+            user_id=caller.user.id,
             shared=False,
-            now=self._clock.now(),
+            api_key=key,
+            history=[(e.question, e.answer) for e in reversed(earlier.items) if e.user_id == caller.user.id],
         )
-        async with self._uow as uow:
-            await uow.chats.add(entry)
-            await uow.commit()
-        yield entry
+        async for piece in self._answering.run(asking):
+            yield piece
 
     @staticmethod
     async def _videos_in_scope(uow: UnitOfWork, caller: Caller, scope: Scope) -> list[UUID] | None:
         """The videos to search (None: all of the caller's)."""
-        if scope.kind is ScopeKind.LIBRARY:
-            return None
+        if scope.kind is ScopeKind.GROUP and scope.group_id is not None:
+            return list((await owned_group(uow, caller, scope.group_id)).video_ids)
         if scope.kind is ScopeKind.VIDEO and scope.video_id is not None:
             video = await uow.videos.get(scope.video_id)
             if video is None or video.owner_id != caller.user.id:
@@ -103,4 +146,36 @@ class AskQuestion:
             if video.status is not VideoStatus.COMPLETED:
                 raise Conflict(f"This video is not ready for questions yet (it is {video.status.value}).")
             return [video.id]
-        raise InvalidInput("Ask about one video or about all your videos.")
+        return None
+
+
+class AskSharedGroup:
+    """A guest with a share link asks about the group; the entry is marked as asked through the link."""
+
+    def __init__(
+        self, uow: UnitOfWork, search: SceneSearch, embedder: Embedder, answerers: AnswererChooser, clock: Clock
+    ) -> None:
+        self._uow, self._clock = uow, clock
+        self._answering = _Answering(uow, search, embedder, answerers, clock)
+
+    async def __call__(self, token: str, question: str) -> ChatEntry:
+        """The stored entry."""
+        return await _collect(self.stream(token, question))
+
+    async def stream(self, token: str, question: str) -> AsyncIterator[str | ChatEntry]:
+        """Yield the answer's text, then the stored entry. The server's answerer is used (never the owner's key)."""
+        question = clean_question(question)
+        async with self._uow as uow:
+            group = await shared_group(uow, token, self._clock)
+        asking = _Asking(
+            question=question,
+            scope=Scope.group(group.id),
+            owner_id=group.owner_id,
+            video_ids=list(group.video_ids),
+            user_id=None,
+            shared=True,
+            api_key=None,
+            history=(),
+        )
+        async for piece in self._answering.run(asking):
+            yield piece

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from application.groups.sharing import require_member, shared_group
 from application.videos.manage_videos import owned_video
 from domain.errors import Conflict, NotFound
+from domain.videos import VideoStatus
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from application.accounts.authenticate import Caller
     from application.ports.persistence import UnitOfWork
     from application.ports.storage import BlobStorage
+    from application.ports.system import Clock
     from domain.transcript import Transcript
     from domain.videos import Video
 
@@ -55,6 +58,30 @@ class OpenMedia:
         """The file's key and size; NotFound if the video or its file is gone."""
         async with self._uow as uow:
             video = await owned_video(uow, caller, video_id)
+        size = await self._storage.size(video.storage_key)
+        if size is None:
+            raise NotFound("The video's file is missing from storage.")
+        return MediaFile(storage_key=video.storage_key, size=size, title=video.title, content_type=video.content_type)
+
+    def read(self, media: MediaFile, start: int, end: int) -> AsyncIterator[bytes]:
+        """The bytes `start`..`end` (inclusive) of an opened media file, in chunks."""
+        return self._storage.read_range(media.storage_key, start, end)
+
+
+class OpenSharedMedia:
+    """Locate a video file for a guest: only videos of the group the link opens, only once processed."""
+
+    def __init__(self, uow: UnitOfWork, storage: BlobStorage, clock: Clock) -> None:
+        self._uow, self._storage, self._clock = uow, storage, clock
+
+    async def __call__(self, token: str, video_id: UUID) -> MediaFile:
+        """The file's key and size; NotFound for a bad link or a video outside the group."""
+        async with self._uow as uow:
+            group = await shared_group(uow, token, self._clock)
+            require_member(group, video_id)
+            video = await uow.videos.get(video_id)
+        if video is None or video.status is not VideoStatus.COMPLETED:
+            raise NotFound("There is no video with that id.")
         size = await self._storage.size(video.storage_key)
         if size is None:
             raise NotFound("The video's file is missing from storage.")

@@ -15,8 +15,10 @@ from application.accounts.authenticate import Caller
 from entrypoints.container import close_gateways
 from entrypoints.http.auth import ACCESS_COOKIE, CookiePolicy, require_caller
 from entrypoints.http.controllers.accounts import AuthController, MeController
+from entrypoints.http.controllers.groups import GroupController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.questions import QuestionController
+from entrypoints.http.controllers.shared import SharedController
 from entrypoints.http.controllers.system import SystemController
 from entrypoints.http.controllers.videos import VideoController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -43,7 +45,7 @@ def _use_case_dependencies(container: Container) -> dict[str, Provide]:
     return {
         name: _provide(provider)
         for name, provider in container.use_cases.providers.items()
-        if name not in {"gateways", "policy", "rules"}
+        if name not in {"gateways", "policy", "rules", "guests"}
     }
 
 
@@ -70,6 +72,8 @@ def create_app(container: Container) -> Litestar:
             MeController,
             VideoController,
             QuestionController,
+            GroupController,
+            SharedController,
         ],
         dependencies={
             **_use_case_dependencies(container),

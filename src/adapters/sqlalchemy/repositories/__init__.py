@@ -6,6 +6,7 @@ from adapters.sqlalchemy.repositories.accounts import (
     SqlAlchemyUserRepository,
 )
 from adapters.sqlalchemy.repositories.chats import SqlAlchemyChatRepository
+from adapters.sqlalchemy.repositories.groups import SqlAlchemyGroupRepository
 from adapters.sqlalchemy.repositories.pipeline_checks import SqlAlchemyPipelineCheckRepository
 from adapters.sqlalchemy.repositories.videos import (
     SqlAlchemySceneRepository,
@@ -15,6 +16,7 @@ from adapters.sqlalchemy.repositories.videos import (
 
 __all__ = (
     "SqlAlchemyChatRepository",
+    "SqlAlchemyGroupRepository",
     "SqlAlchemyLoginSessionRepository",
     "SqlAlchemyOneTimeTokenRepository",
     "SqlAlchemyPipelineCheckRepository",

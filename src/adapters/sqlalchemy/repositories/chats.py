@@ -100,7 +100,10 @@ class SqlAlchemyChatRepository:
 
     async def list_for(self, user_id: UUID, scope: Scope, *, limit: int, offset: int) -> ChatPage:
         """Newest first."""
-        conditions = [ChatRow.user_id == user_id, *_scope_filter(scope)]
+        # A group's history belongs to the group: its guests' entries (no user) are part of it.
+        conditions = _scope_filter(scope)
+        if scope.kind is not ScopeKind.GROUP:
+            conditions.append(ChatRow.user_id == user_id)
         total = await self._session.scalar(select(func.count()).select_from(ChatRow).where(*conditions))
         rows = await self._session.scalars(
             select(ChatRow)

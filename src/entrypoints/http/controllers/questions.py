@@ -24,18 +24,15 @@ from entrypoints.http.schemas import Schema
 
 
 class ScopeBody(Schema):
-    """What the question is about: `video` (with `videoId`) or `library` (all my videos)."""
+    """What the question is about: `video` (with `videoId`), `group` (with `groupId`) or `library` (all my videos)."""
 
-    kind: Literal["video", "library"]
+    kind: Literal["video", "group", "library"]
     video_id: UUID | None = None
+    group_id: UUID | None = None
 
     def to_scope(self) -> Scope:
         """The domain scope."""
-        if self.kind == "video":
-            if self.video_id is None:
-                raise InvalidInput("A question about a video needs its videoId.")
-            return Scope.video(self.video_id)
-        return Scope.library()
+        return _scope(self.kind, self.video_id, self.group_id)
 
 
 class AskBody(Schema):
@@ -108,14 +105,18 @@ class FeedbackBody(Schema):
     feedback: Feedback | None
 
 
-def _scope(kind: str, video_id: UUID | None) -> Scope:
+def _scope(kind: str, video_id: UUID | None, group_id: UUID | None = None) -> Scope:
     if kind == ScopeKind.VIDEO.value:
         if video_id is None:
-            raise InvalidInput("Add videoId to see a video's history.")
+            raise InvalidInput("A question about a video needs its videoId.")
         return Scope.video(video_id)
+    if kind == ScopeKind.GROUP.value:
+        if group_id is None:
+            raise InvalidInput("A question about a group needs its groupId.")
+        return Scope.group(group_id)
     if kind == ScopeKind.LIBRARY.value:
         return Scope.library()
-    raise InvalidInput("scope must be `video` or `library`.")
+    raise InvalidInput("scope must be `video`, `group` or `library`.")
 
 
 async def _events(stream: AsyncIterator[str | ChatEntry]) -> AsyncIterator[ServerSentEventMessage]:
@@ -155,12 +156,7 @@ class QuestionController(Controller):
         """The answer with citations (video id, title, start and end second, quoted text)."""
         command = AskCommand(question=data.question, scope=data.scope.to_scope())
         if "text/event-stream" in request.headers.get("accept", ""):
-            stream = ask_question.stream(caller, command)
-            # Fail before the stream starts for bad input (wrong video, not processed): a normal error response.
-            first = await anext(stream)
-            return ServerSentEvent(
-                _events(_prepend(first, stream)), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-            )
+            return await stream_response(ask_question.stream(caller, command))
         return Response(AnswerBody.of(await ask_question(caller, command)))
 
     @get("/", operation_id="listQuestions", summary="History of a scope")
@@ -170,11 +166,12 @@ class QuestionController(Controller):
         list_history: NamedDependency[ListHistory],
         scope_kind: Annotated[str, QueryParameter(name="scope")] = "library",
         video_id: Annotated[UUID | None, QueryParameter(name="videoId")] = None,
+        group_id: Annotated[UUID | None, QueryParameter(name="groupId")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> HistoryPage:
         """Newest first."""
-        page = await list_history(caller, _scope(scope_kind, video_id), limit=limit, offset=offset)
+        page = await list_history(caller, _scope(scope_kind, video_id, group_id), limit=limit, offset=offset)
         return HistoryPage(items=[AnswerBody.of(e) for e in page.items], total=page.total, limit=limit, offset=offset)
 
     @get(
@@ -189,9 +186,10 @@ class QuestionController(Controller):
         export_history: NamedDependency[ExportHistory],
         scope_kind: Annotated[str, QueryParameter(name="scope")] = "library",
         video_id: Annotated[UUID | None, QueryParameter(name="videoId")] = None,
+        group_id: Annotated[UUID | None, QueryParameter(name="groupId")] = None,
     ) -> Response[bytes]:
         """UTF-8 with BOM (Excel-friendly); columns: time, question, answer, cited videos, feedback."""
-        text = await export_history(caller, _scope(scope_kind, video_id))
+        text = await export_history(caller, _scope(scope_kind, video_id, group_id))
         return Response(
             text.encode("utf-8"),
             media_type="text/csv; charset=utf-8",
@@ -208,6 +206,15 @@ class QuestionController(Controller):
     ) -> AnswerBody:
         """Only the person who asked may rate."""
         return AnswerBody.of(await give_feedback(caller, chat_id, data.feedback))
+
+
+async def stream_response(stream: AsyncIterator[str | ChatEntry]) -> Response[Any]:
+    """Server-sent events of an answer. Bad input (wrong video, not processed) fails before the stream starts, so it
+    gets a normal error response; a failure later becomes an `error` event."""
+    first = await anext(stream)
+    return ServerSentEvent(
+        _events(_prepend(first, stream)), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
 
 
 async def _prepend(first: str | ChatEntry, rest: AsyncIterator[str | ChatEntry]) -> AsyncIterator[str | ChatEntry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from application.videos.manage_videos import (
     RetryVideo,
     VideoQuery,
 )
-from application.videos.transcripts import GetTranscript, OpenMedia
+from application.videos.transcripts import GetTranscript, MediaFile, OpenMedia
 from application.videos.upload_video import CheckUploadAllowed, UploadCommand, UploadVideo
 from domain.subtitles import to_srt, to_webvtt
 from domain.transcript import Transcript
@@ -307,24 +308,31 @@ class VideoController(Controller):
     ) -> Response[Any]:
         """The file; `Range: bytes=a-b` → 206 with `Content-Range`, an unsatisfiable range → 416."""
         media = await open_media(caller, video_id)
-        headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=0"}
-        try:
-            wanted = parse_range(request.headers.get("range"), media.size)
-        except Unsatisfiable:
-            return Response(
-                {"detail": "The requested range is outside the file.", "code": "range_not_satisfiable"},
-                status_code=416,
-                media_type=MediaType.JSON,
-                headers={**headers, "Content-Range": f"bytes */{media.size}"},
-            )
-        if wanted is None:
-            start, end, status = 0, max(media.size - 1, 0), 200
-        else:
-            start, end, status = wanted.start, wanted.end, 206
-            headers["Content-Range"] = f"bytes {start}-{end}/{media.size}"
-        headers["Content-Length"] = str(end - start + 1 if media.size else 0)
-        body = open_media.read(media, start, end) if media.size else _empty()
-        return Stream(body, status_code=status, media_type=media.content_type, headers=headers)
+        return media_response(request, media, open_media.read)
+
+
+def media_response(
+    request: Request[Any, Any, Any], media: MediaFile, read: Callable[[MediaFile, int, int], AsyncIterator[bytes]]
+) -> Response[Any]:
+    """Stream `media`, honouring a single byte range (206), refusing one outside the file (416)."""
+    headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=0"}
+    try:
+        wanted = parse_range(request.headers.get("range"), media.size)
+    except Unsatisfiable:
+        return Response(
+            {"detail": "The requested range is outside the file.", "code": "range_not_satisfiable"},
+            status_code=416,
+            media_type=MediaType.JSON,
+            headers={**headers, "Content-Range": f"bytes */{media.size}"},
+        )
+    if wanted is None:
+        start, end, status = 0, max(media.size - 1, 0), 200
+    else:
+        start, end, status = wanted.start, wanted.end, 206
+        headers["Content-Range"] = f"bytes {start}-{end}/{media.size}"
+    headers["Content-Length"] = str(end - start + 1 if media.size else 0)
+    body = read(media, start, end) if media.size else _empty()
+    return Stream(body, status_code=status, media_type=media.content_type, headers=headers)
 
 
 async def _empty() -> Any:

@@ -1,0 +1,1 @@
+"""Group use cases: collections of the owner's videos, ordered, and shared through revocable links."""
