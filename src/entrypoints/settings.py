@@ -78,6 +78,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """Questions one address may ask through share links per 10 minutes."""
     guest_questions_per_link: Positive = 200
     """Questions all guests of one share link may ask per hour."""
+    media_accel_prefix: str | None = None
+    """Behind nginx: the `internal` location serving DATA_DIR/media (e.g. `/_media/`); the API then answers media
+    requests with `X-Accel-Redirect` and nginx streams the file (Range included). Unset: the API streams."""
     max_upload_mb: Positive = 2048
     """The largest video file accepted, in MiB."""
     storage: Literal["local", "s3"] = "local"

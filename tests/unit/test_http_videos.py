@@ -243,3 +243,44 @@ class TestGroupsAndSharingOverHttp:
         del client.headers["Authorization"]
         assert client.get(f"/api/shared/{token}/videos/{outside}/media").status_code == 404
         assert client.get(f"/api/shared/{token}x").status_code == 404
+
+
+class TestMediaDelivery:
+    def test_behind_nginx_the_api_hands_the_file_over_with_x_accel_redirect(self, tmp_path) -> None:
+        settings = Settings(wiring="memory", data_dir=tmp_path, media_accel_prefix="/_media/")
+        container = build_container(settings)
+        with TestClient(create_app(container)) as client:
+            _log_in(client, container)
+            video = upload(client).json()
+            response = client.get(f"/api/videos/{video['id']}/media", headers={"Range": "bytes=0-9"})
+        assert response.status_code == 200
+        assert response.content == b""
+        assert response.headers["x-accel-redirect"].startswith("/_media/videos/")
+        assert response.headers["x-accel-redirect"].endswith(video["id"])
+
+    def test_storage_with_direct_urls_redirects_the_player(self, tmp_path) -> None:
+        from dependency_injector import providers  # noqa: PLC0415
+
+        from adapters.memory import InMemoryBlobStorage  # noqa: PLC0415
+
+        class SignedStorage(InMemoryBlobStorage):
+            async def presigned_url(self, key: str, *, expires_in: int) -> str | None:
+                return f"https://bucket.example/{key}?expires={expires_in}"
+
+        container = build_container(Settings(wiring="memory", data_dir=tmp_path))
+        container.gateways.storage.override(providers.Singleton(SignedStorage))
+        with TestClient(create_app(container)) as client:
+            _log_in(client, container)
+            video = upload(client).json()
+            response = client.get(f"/api/videos/{video['id']}/media", follow_redirects=False)
+        assert response.status_code == 307
+        assert response.headers["location"].startswith("https://bucket.example/videos/")
+        assert response.headers["location"].endswith("?expires=300")
+
+
+def _log_in(client: TestClient, container) -> None:
+    client.post("/api/auth/signup", json={"username": "ada", "email": "ada@example.org", "password": PASSWORD})
+    mail = container.gateways.mailer().sent[-1].body
+    client.post("/api/auth/verify-email", json={"token": mail.split("token=")[1].split()[0]})
+    tokens = client.post("/api/auth/login", json={"login": "ada", "password": PASSWORD, "tokenDelivery": "body"}).json()
+    client.headers["Authorization"] = f"Bearer {tokens['accessToken']}"

@@ -46,6 +46,24 @@ class MediaFile:
     size: int
     title: str
     content_type: str
+    direct_url: str | None = None
+    """A short-lived URL the client may fetch the file from directly (S3 presigned), when storage offers one."""
+
+
+DIRECT_URL_SECONDS = 300
+
+
+async def _media_file(storage: BlobStorage, video: Video) -> MediaFile:
+    size = await storage.size(video.storage_key)
+    if size is None:
+        raise NotFound("The video's file is missing from storage.")
+    return MediaFile(
+        storage_key=video.storage_key,
+        size=size,
+        title=video.title,
+        content_type=video.content_type,
+        direct_url=await storage.presigned_url(video.storage_key, expires_in=DIRECT_URL_SECONDS),
+    )
 
 
 class OpenMedia:
@@ -58,10 +76,7 @@ class OpenMedia:
         """The file's key and size; NotFound if the video or its file is gone."""
         async with self._uow as uow:
             video = await owned_video(uow, caller, video_id)
-        size = await self._storage.size(video.storage_key)
-        if size is None:
-            raise NotFound("The video's file is missing from storage.")
-        return MediaFile(storage_key=video.storage_key, size=size, title=video.title, content_type=video.content_type)
+        return await _media_file(self._storage, video)
 
     def read(self, media: MediaFile, start: int, end: int) -> AsyncIterator[bytes]:
         """The bytes `start`..`end` (inclusive) of an opened media file, in chunks."""
@@ -82,10 +97,7 @@ class OpenSharedMedia:
             video = await uow.videos.get(video_id)
         if video is None or video.status is not VideoStatus.COMPLETED:
             raise NotFound("There is no video with that id.")
-        size = await self._storage.size(video.storage_key)
-        if size is None:
-            raise NotFound("The video's file is missing from storage.")
-        return MediaFile(storage_key=video.storage_key, size=size, title=video.title, content_type=video.content_type)
+        return await _media_file(self._storage, video)
 
     def read(self, media: MediaFile, start: int, end: int) -> AsyncIterator[bytes]:
         """The bytes `start`..`end` (inclusive) of an opened media file, in chunks."""

@@ -20,7 +20,7 @@ from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.questions import QuestionController
 from entrypoints.http.controllers.shared import SharedController
 from entrypoints.http.controllers.system import SystemController
-from entrypoints.http.controllers.videos import VideoController
+from entrypoints.http.controllers.videos import MediaDelivery, VideoController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import request_id_middleware
 from entrypoints.http.protection import protection_middleware
@@ -80,6 +80,7 @@ def create_app(container: Container) -> Litestar:
             "caller": Provide(provide_caller),
             "cookie_policy": Provide(provide_cookie_policy, sync_to_thread=False),
             "upload_policy": _provide(container.upload_policy),
+            "media_delivery": _provide(lambda: MediaDelivery(accel_prefix=settings.media_accel_prefix)),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         # Outermost first: every response (even a refused one) gets a request id and the security headers.

@@ -15,7 +15,7 @@ from application.questions.ask_question import AskSharedGroup
 from application.videos.transcripts import OpenSharedMedia
 from entrypoints.http.auth import client_ip
 from entrypoints.http.controllers.questions import AnswerBody, stream_response
-from entrypoints.http.controllers.videos import VideoBody, media_response
+from entrypoints.http.controllers.videos import MediaDelivery, VideoBody, media_response
 from entrypoints.http.schemas import Schema
 
 
@@ -61,10 +61,11 @@ class SharedController(Controller):
         token: FromPath[str],
         video_id: FromPath[UUID],
         open_shared_media: NamedDependency[OpenSharedMedia],
+        media_delivery: NamedDependency[MediaDelivery],
     ) -> Response[Any]:
         """Only videos of this group; Range → 206, outside the file → 416."""
         media = await open_shared_media(token, video_id)
-        return media_response(request, media, open_shared_media.read)
+        return media_response(request, media, open_shared_media.read, media_delivery)
 
     @post("/questions", operation_id="askSharedGroup", status_code=200, summary="Ask about the shared group")
     async def ask(

@@ -39,6 +39,14 @@ from entrypoints.http.uploads import receive_upload
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MediaDelivery:
+    """How files reach the player: streamed by the API, handed to nginx (`X-Accel-Redirect`), or S3 directly."""
+
+    accel_prefix: str | None = None
+    """nginx `internal` location the storage folder is served from, e.g. `/_media/`; None: the API streams."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UploadPolicy:
     """Where uploads are received and how large they may be."""
 
@@ -305,17 +313,31 @@ class VideoController(Controller):
         video_id: FromPath[UUID],
         caller: NamedDependency[Caller],
         open_media: NamedDependency[OpenMedia],
+        media_delivery: NamedDependency[MediaDelivery],
     ) -> Response[Any]:
-        """The file; `Range: bytes=a-b` → 206 with `Content-Range`, an unsatisfiable range → 416."""
+        """The file; `Range: bytes=a-b` → 206 with `Content-Range`, an unsatisfiable range → 416 (or a redirect to
+        S3, or `X-Accel-Redirect` behind nginx)."""
         media = await open_media(caller, video_id)
-        return media_response(request, media, open_media.read)
+        return media_response(request, media, open_media.read, media_delivery)
 
 
 def media_response(
-    request: Request[Any, Any, Any], media: MediaFile, read: Callable[[MediaFile, int, int], AsyncIterator[bytes]]
+    request: Request[Any, Any, Any],
+    media: MediaFile,
+    read: Callable[[MediaFile, int, int], AsyncIterator[bytes]],
+    delivery: MediaDelivery,
 ) -> Response[Any]:
-    """Stream `media`, honouring a single byte range (206), refusing one outside the file (416)."""
+    """Deliver `media`: a redirect to S3's presigned URL, an `X-Accel-Redirect` for nginx (which then serves Range
+    itself), or a stream honouring a single byte range (206) and refusing one outside the file (416)."""
     headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=0"}
+    if media.direct_url:
+        return Response(b"", status_code=307, headers={"Location": media.direct_url, "Cache-Control": "no-store"})
+    if delivery.accel_prefix:
+        return Response(
+            b"",
+            media_type=media.content_type,
+            headers={**headers, "X-Accel-Redirect": delivery.accel_prefix.rstrip("/") + "/" + media.storage_key},
+        )
     try:
         wanted = parse_range(request.headers.get("range"), media.size)
     except Unsatisfiable:
