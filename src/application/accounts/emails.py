@@ -8,6 +8,8 @@ from domain.accounts import EmailMessage, OneTimeToken, TokenClaims, TokenKind
 from domain.errors import Unauthorized
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from application.accounts.policy import AccountPolicy
     from application.ports.persistence import UnitOfWork
     from application.ports.security import Mailer, TokenIssuer
@@ -69,3 +71,25 @@ async def spend_link_token(uow: UnitOfWork, issuer: TokenIssuer, clock: Clock, t
     if user is None:
         raise Unauthorized("This link is not valid. Ask for a new one.")
     return user
+
+
+async def email_a_link(
+    *,
+    uow: UnitOfWork,
+    issuer: TokenIssuer,
+    mailer: Mailer,
+    clock: Clock,
+    policy: AccountPolicy,
+    email: str,
+    kind: TokenKind,
+    eligible: Callable[[User], bool],
+) -> None:
+    """Send a `kind` link to the account with `email` when `eligible` says so; otherwise do nothing, silently
+    (the caller answers the same either way, so the form cannot be used to probe for accounts)."""
+    async with uow:
+        user = await uow.users.get_by_email(email)
+        if user is None or not eligible(user):
+            return
+        token = await store_link_token(uow, issuer, clock, policy, user, kind)
+        await uow.commit()
+    await send_link(mailer, policy, user, kind, token)

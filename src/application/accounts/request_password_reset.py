@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from application.accounts.emails import send_link, store_link_token
+from application.accounts.emails import email_a_link
 from application.accounts.throttle import throttle
 from domain.accounts import TokenKind
 
@@ -39,10 +39,13 @@ class RequestPasswordReset:
             (f"reset:ip:{request.client_ip}", self._policy.email_link_per_ip),
             (f"reset:email:{email}", self._policy.email_link_per_address),
         )
-        async with self._uow as uow:
-            user = await uow.users.get_by_email(email)
-            if user is None:
-                return
-            token = await store_link_token(uow, self._issuer, self._clock, self._policy, user, TokenKind.RESET_PASSWORD)
-            await uow.commit()
-        await send_link(self._mailer, self._policy, user, TokenKind.RESET_PASSWORD, token)
+        await email_a_link(
+            uow=self._uow,
+            issuer=self._issuer,
+            mailer=self._mailer,
+            clock=self._clock,
+            policy=self._policy,
+            email=email,
+            kind=TokenKind.RESET_PASSWORD,
+            eligible=lambda _user: True,
+        )

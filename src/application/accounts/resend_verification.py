@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from application.accounts.emails import send_link, store_link_token
+from application.accounts.emails import email_a_link
 from application.accounts.throttle import throttle
 from domain.accounts import TokenKind
 
@@ -47,10 +47,13 @@ class ResendVerification:
             (f"verify:ip:{request.client_ip}", self._policy.email_link_per_ip),
             (f"verify:email:{email}", self._policy.email_link_per_address),
         )
-        async with self._uow as uow:
-            user = await uow.users.get_by_email(email)
-            if user is None or user.is_active:
-                return
-            token = await store_link_token(uow, self._issuer, self._clock, self._policy, user, TokenKind.VERIFY_EMAIL)
-            await uow.commit()
-        await send_link(self._mailer, self._policy, user, TokenKind.VERIFY_EMAIL, token)
+        await email_a_link(
+            uow=self._uow,
+            issuer=self._issuer,
+            mailer=self._mailer,
+            clock=self._clock,
+            policy=self._policy,
+            email=email,
+            kind=TokenKind.VERIFY_EMAIL,
+            eligible=lambda user: not user.is_active,
+        )

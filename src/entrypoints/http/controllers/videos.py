@@ -172,6 +172,15 @@ class _UploadOperation(Operation):
         )
 
 
+def _subtitles(text: str, video: Video, extension: str, media_type: str, disposition: str) -> Response[str]:
+    """A subtitle file named after the video."""
+    return Response(
+        text,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={"Content-Disposition": f'{disposition}; filename="{_download_name(video.title, extension)}"'},
+    )
+
+
 def _download_name(title: str, extension: str) -> str:
     safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip() or "transcript"
     return f"{safe[:80]}.{extension}"
@@ -278,11 +287,7 @@ class VideoController(Controller):
     ) -> Response[str]:
         """An .srt download."""
         video, transcript = await get_transcript(caller, video_id)
-        return Response(
-            to_srt(transcript.segments),
-            media_type="application/x-subrip; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{_download_name(video.title, "srt")}"'},
-        )
+        return _subtitles(to_srt(transcript.segments), video, "srt", "application/x-subrip", "attachment")
 
     @get(
         "/{video_id:uuid}/transcript.vtt",
@@ -295,11 +300,7 @@ class VideoController(Controller):
     ) -> Response[str]:
         """A .vtt download (also usable as a <track> in the player)."""
         video, transcript = await get_transcript(caller, video_id)
-        return Response(
-            to_webvtt(transcript.segments),
-            media_type="text/vtt; charset=utf-8",
-            headers={"Content-Disposition": f'inline; filename="{_download_name(video.title, "vtt")}"'},
-        )
+        return _subtitles(to_webvtt(transcript.segments), video, "vtt", "text/vtt", "inline")
 
     @get(
         "/{video_id:uuid}/media",
