@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.integration.conftest import RunningApp, start_askvideo, stop_askvideo
@@ -132,3 +133,24 @@ def test_an_admin_command_beside_serve_leaves_the_queue_running(served: RunningA
     with served.client() as client:
         ready = client.get("/health/ready").json()
     assert all(part["ok"] for part in ready["parts"]), ready
+
+
+def test_workers_do_not_outlive_a_serve_killed_with_sigkill() -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="avkill-"))
+    try:
+        app = start_askvideo(["serve"], {"ASKVIDEO_DATA_DIR": str(data_dir)}, data_dir)
+        serve = psutil.Process(app.process.pid)
+        deadline = time.monotonic() + 30
+        while not (workers := [p for p in serve.children() if "worker" in " ".join(p.cmdline())]):
+            assert time.monotonic() < deadline, "serve started no worker"
+            time.sleep(0.1)
+        app.process.kill()
+        app.process.wait()
+        gone, alive = psutil.wait_procs(workers, timeout=30)
+        assert alive == []
+        assert gone
+    finally:
+        for process in psutil.process_iter(["cmdline"]):
+            if str(data_dir) in " ".join(process.info["cmdline"] or []):
+                process.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)

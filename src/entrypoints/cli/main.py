@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from domain.accounts import User
 
 log = structlog.get_logger("askvideo")
+SERVE_PID_VARIABLE = "_ASKVIDEO_SERVE_PID"
+"""Tells a worker started by `serve` which process to outlive no longer (not an ASKVIDEO_ setting)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -226,7 +228,13 @@ def worker(settings: Settings) -> None:
             "(`askvideo serve` starts workers for the embedded default by itself)."
         )
     check_database(settings.database_url)
-    run_worker(build_container(settings), threads=settings.worker_threads, sweep_every=settings.sweep_interval_seconds)
+    parent = os.environ.get(SERVE_PID_VARIABLE)
+    run_worker(
+        build_container(settings),
+        threads=settings.worker_threads,
+        sweep_every=settings.sweep_interval_seconds,
+        parent_pid=int(parent) if parent and parent.isdigit() else None,
+    )
 
 
 def _spawn_workers(settings: Settings) -> list[subprocess.Popen[bytes]]:
@@ -235,6 +243,7 @@ def _spawn_workers(settings: Settings) -> list[subprocess.Popen[bytes]]:
         "ASKVIDEO_DATABASE_URL": settings.database_url or "",
         "ASKVIDEO_REDIS_URL": settings.redis_url or "",
         "ASKVIDEO_DATA_DIR": str(settings.data_dir),
+        SERVE_PID_VARIABLE: str(os.getpid()),
     }
     return [
         # Own session: a Ctrl-C reaches `serve` only, which then stops workers, then the servers, in order.

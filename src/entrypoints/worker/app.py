@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import dramatiq
@@ -85,8 +87,12 @@ def sweep(container: Container) -> None:
         log.info("requeued stalled videos", count=len(requeued), video_ids=[str(v) for v in requeued])
 
 
-def run_worker(container: Container, *, threads: int, sweep_every: float) -> None:
-    """Consume jobs until SIGINT/SIGTERM, sweeping for lost jobs meanwhile; then finish the running ones and stop."""
+PARENT_CHECK_SECONDS = 1.0
+
+
+def run_worker(container: Container, *, threads: int, sweep_every: float, parent_pid: int | None = None) -> None:
+    """Consume jobs until SIGINT/SIGTERM (or, when `parent_pid` is given, until that process is gone), sweeping for
+    lost jobs meanwhile; then finish the running ones and stop."""
     broker = build_worker_broker(container)
     worker = dramatiq.Worker(broker, worker_threads=threads)
     stop = threading.Event()
@@ -95,8 +101,15 @@ def run_worker(container: Container, *, threads: int, sweep_every: float) -> Non
     worker.start()
     log.info("worker started", threads=threads, identity=worker_identity())
     sweep(container)
-    while not stop.wait(sweep_every):
-        sweep(container)
+    last_sweep = time.monotonic()
+    while not stop.wait(PARENT_CHECK_SECONDS):
+        if parent_pid is not None and os.getppid() != parent_pid:
+            # `serve` died without stopping us (kill -9): do not linger as an orphan.
+            log.warning("serve is gone; worker stopping", parent_pid=parent_pid)
+            break
+        if time.monotonic() - last_sweep >= sweep_every:
+            sweep(container)
+            last_sweep = time.monotonic()
     log.info("worker stopping")
     worker.stop()
     broker.close()
