@@ -98,6 +98,9 @@ class PgVectorSceneSearch:
         async with self._sessions() as session:
             # Iterative HNSW scans keep returning neighbours when the owner/video filter removes many.
             await session.execute(sql("set local hnsw.iterative_scan = relaxed_order"))
+            # psycopg prepares a statement after a few runs; a generic plan for this one takes seconds at 1M scenes
+            # (bench/bench_retrieval.py), so always plan it for the actual parameters.
+            await session.execute(sql("set local plan_cache_mode = force_custom_plan"))
             rows = await session.execute(
                 _SEARCH,
                 {
