@@ -101,6 +101,9 @@ class PgVectorSceneSearch:
             # psycopg prepares a statement after a few runs; a generic plan for this one takes seconds at 1M scenes
             # (bench/bench_retrieval.py), so always plan it for the actual parameters.
             await session.execute(sql("set local plan_cache_mode = force_custom_plan"))
+            # The text half keeps the first 2000 matches of a scan; synchronized scans start each scan elsewhere,
+            # which made the same question return different passages run to run (bench/bench_retrieval.py).
+            await session.execute(sql("set local synchronize_seqscans = off"))
             rows = await session.execute(
                 _SEARCH,
                 {
