@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from adapters.speech_wav import SAMPLE_RATE, open_speech_wav, rising_progress
 from domain.transcript import Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ _PARTS = (
 )
 _SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")  # all in part 1, next to its half of model.bin
 _CHUNK_BYTES = 1 << 20
-SAMPLE_RATE = 16_000
 # Five minutes per call kept peak RSS at 730 MiB on a 30-minute file (1.9 GiB in one call); Whisper works in 30 s
 # pieces anyway, so a cut at a pause loses little context.
 WINDOW_SECONDS = 300.0
@@ -65,12 +65,12 @@ class FasterWhisperTranscriber:
         on_progress: Callable[[float], None] | None = None,
     ) -> Transcript:
         """Transcribe a 16 kHz mono WAV file; `on_progress` receives the fraction of the audio covered so far."""
-        report = _rising(on_progress or _ignore)
+        report = rising_progress(on_progress)
         model = self.model()
         report(0.0)
         segments: list[Segment] = []
         guesses: list[str] = []
-        with _open_wav(audio) as reader:
+        with open_speech_wav(audio) as reader:
             total = reader.getnframes() / SAMPLE_RATE
             for offset, samples in _windows(reader, self._window):
                 found, info = model.transcribe(
@@ -172,20 +172,6 @@ def _load(folder: Path, cpu_threads: int) -> WhisperModel:
     return WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=cpu_threads)
 
 
-def _open_wav(audio: Path) -> wave.Wave_read:
-    """Open the WAV the port promises (16 kHz mono 16-bit), or say plainly what is wrong with it."""
-    try:
-        reader = wave.open(str(audio), "rb")  # noqa: SIM115 - the caller closes it with a with-block
-    except (wave.Error, EOFError) as error:
-        raise ValueError(
-            f"{audio} is not a WAV file ({error}); extract its audio with an AudioExtractor first"
-        ) from error
-    if (reader.getframerate(), reader.getnchannels(), reader.getsampwidth()) != (SAMPLE_RATE, 1, 2):
-        reader.close()
-        raise ValueError(f"{audio} is not 16 kHz mono 16-bit WAV; extract its audio with an AudioExtractor first")
-    return reader
-
-
 def _windows(reader: wave.Wave_read, size: int) -> Iterator[tuple[float, np.ndarray]]:
     """Yield (start second, samples) windows of at most `size` samples, each cut at a quiet spot near its end.
 
@@ -234,21 +220,3 @@ def _collect(
         )
         if total > 0:
             report((offset + float(segment.end)) / total)
-
-
-def _rising(report: Callable[[float], None]) -> Callable[[float], None]:
-    """Wrap a progress sink so it hears each fraction once, clipped to 0..1 and never going back."""
-    reached = -1.0
-
-    def forward(fraction: float) -> None:
-        nonlocal reached
-        fraction = min(max(fraction, 0.0), 1.0)
-        if fraction > reached:
-            reached = fraction
-            report(fraction)
-
-    return forward
-
-
-def _ignore(_fraction: float) -> None:
-    """Progress sink used when the caller passes none."""

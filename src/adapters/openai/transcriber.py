@@ -11,6 +11,7 @@ import numpy as np
 from openai import OpenAI, omit
 
 from adapters.openai._errors import domain_errors
+from adapters.speech_wav import SAMPLE_RATE, SAMPLE_WIDTH, open_speech_wav, rising_progress
 from domain.transcript import Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 
     from openai.types.audio import TranscriptionVerbose
 
-SAMPLE_RATE = 16_000
-SAMPLE_WIDTH = 2  # bytes: 16-bit PCM
 # The OpenAI audio endpoints refuse files over 25 MB (decimal); 24 MiB (25.2 MB) stays under that with room to spare.
 MAX_UPLOAD_BYTES = 24 * 1024 * 1024
 _WAV_HEADER_BYTES = 44  # what the wave module writes for plain PCM
@@ -184,12 +183,12 @@ class OpenAiTranscriber:
         on_progress: Callable[[float], None] | None = None,
     ) -> Transcript:
         """Transcribe a 16 kHz mono WAV file; `on_progress` receives the fraction of the audio sent and transcribed."""
-        report = _rising(on_progress or _ignore)
+        report = rising_progress(on_progress)
         report(0.0)
         segments: list[Segment] = []
         told = language  # what each request says; None lets the API detect the language
         guess: str | None = None  # from pieces without speech, used only if no piece has any
-        with _open_wav(audio) as reader:
+        with open_speech_wav(audio) as reader:
             total = reader.getnframes()
             for start, samples in _pieces(reader, self._max_samples):
                 if samples.size >= _MIN_PIECE_SAMPLES:
@@ -227,20 +226,6 @@ def language_code(name: str) -> str:
     """Whisper's ISO 639-1 code for a language name from verbose_json; a code or an unknown name is kept as is."""
     cleaned = name.strip().lower()
     return LANGUAGE_CODES.get(cleaned, cleaned)
-
-
-def _open_wav(audio: Path) -> wave.Wave_read:
-    """Open the WAV the port promises (16 kHz mono 16-bit), or say plainly what is wrong with it."""
-    try:
-        reader = wave.open(str(audio), "rb")  # noqa: SIM115 - the caller closes it with a with-block
-    except (wave.Error, EOFError) as error:
-        raise ValueError(
-            f"{audio} is not a WAV file ({error}); extract its audio with an AudioExtractor first"
-        ) from error
-    if (reader.getframerate(), reader.getnchannels(), reader.getsampwidth()) != (SAMPLE_RATE, 1, SAMPLE_WIDTH):
-        reader.close()
-        raise ValueError(f"{audio} is not 16 kHz mono 16-bit WAV; extract its audio with an AudioExtractor first")
-    return reader
 
 
 def _pieces(reader: wave.Wave_read, size: int) -> Iterator[tuple[int, np.ndarray]]:
@@ -317,21 +302,3 @@ def _segments(answer: TranscriptionVerbose, offset: float, length: float) -> lis
 def _clock(second: float, offset: float, length: float) -> float:
     # Whisper sometimes stamps the last segment past the end of its input; clipping keeps pieces from overlapping.
     return offset + min(max(float(second), 0.0), length)
-
-
-def _rising(report: Callable[[float], None]) -> Callable[[float], None]:
-    """Wrap a progress sink so it hears each fraction once, clipped to 0..1 and never going back."""
-    reached = -1.0
-
-    def forward(fraction: float) -> None:
-        nonlocal reached
-        fraction = min(max(fraction, 0.0), 1.0)
-        if fraction > reached:
-            reached = fraction
-            report(fraction)
-
-    return forward
-
-
-def _ignore(_fraction: float) -> None:
-    """Progress sink used when the caller passes none."""
