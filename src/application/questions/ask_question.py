@@ -33,6 +33,8 @@ class AskCommand:
 
     question: str
     scope: Scope
+    # Earlier (question, answer) turns of the conversation, oldest first. None: the stored chat of this scope.
+    history: Sequence[tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,7 +131,11 @@ class AskQuestion:
             user_id=caller.user.id,
             shared=False,
             api_key=key,
-            history=[(e.question, e.answer) for e in reversed(earlier.items) if e.user_id == caller.user.id],
+            history=(
+                [(e.question, e.answer) for e in reversed(earlier.items) if e.user_id == caller.user.id]
+                if command.history is None
+                else list(command.history)[-HISTORY_TURNS:]
+            ),
         )
         async for piece in self._answering.run(asking):
             yield piece
