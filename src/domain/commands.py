@@ -30,3 +30,10 @@ class DeleteStoredFile(Command):
     """Remove a file whose video is gone (retried until storage answers)."""
 
     storage_key: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReindexVideo(Command):
+    """Rebuild one video's index from its stored transcript (its title, embedded with every sentence, changed)."""
+
+    video_id: UUID

@@ -66,6 +66,31 @@ class Passage:
     text: str
     sentences: tuple[tuple[float, float, str], ...]
     score: float
+    # How well each of `sentences` matched the question (same order; 0.0 for a sentence that was not a candidate).
+    matches: tuple[float, ...] = ()
+
+    def best_sentences(self) -> list[tuple[float, int]]:
+        """(score, position) of the sentences that matched, best first."""
+        return sorted(((score, i) for i, score in enumerate(self.matches) if score > 0), key=lambda m: (-m[0], m[1]))
+
+    def cited(self) -> tuple[float, float, str]:
+        """(start, end, text) to cite the passage by: its best-matching sentence (the first when none was scored, the
+        whole passage when it has no sentences), played for at most `CITATION_MAX_SECONDS`."""
+        best = self.best_sentences()
+        if self.sentences:
+            start, end, text = self.sentences[best[0][1] if best else 0]
+        else:
+            start, end, text = self.start, self.end, self.text
+        return (*cited_span(start, end), text)
+
+
+CITATION_MAX_SECONDS = 10.0
+"""A citation plays at most this long: a long sentence is cited from its start."""
+
+
+def cited_span(start: float, end: float) -> tuple[float, float]:
+    """The seconds a citation of [start, end] plays: from the start, at most `CITATION_MAX_SECONDS`."""
+    return start, min(end, start + CITATION_MAX_SECONDS)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -48,6 +48,10 @@ from application.accounts.reset_password import ResetPassword
 from application.accounts.set_video_limit import SetVideoLimit
 from application.accounts.sign_up import SignUp
 from application.accounts.verify_email import VerifyEmail
+from application.api_keys.authenticate_api_key import AuthenticateApiKey
+from application.api_keys.create_api_key import CreateApiKey
+from application.api_keys.list_api_keys import ListApiKeys
+from application.api_keys.revoke_api_key import RevokeApiKey
 from application.groups.manage_groups import (
     AddVideosToGroup,
     CreateGroup,
@@ -59,10 +63,16 @@ from application.groups.manage_groups import (
     ReorderGroup,
 )
 from application.groups.sharing import CheckGuestAsk, GuestRules, OpenSharedGroup, RevokeShare, ShareGroup
+from application.library.search_library import SearchLibrary
 from application.questions.ask_question import AskQuestion, AskSharedGroup
 from application.questions.history import ExportHistory, GiveFeedback, ListHistory
 from application.system.pipeline_checks import CompletePipelineCheck, GetPipelineCheck, StartPipelineCheck
 from application.system.readiness import CheckReadiness
+from application.tags.create_tag import CreateTag
+from application.tags.delete_tag import DeleteTag
+from application.tags.edit_tag import EditTag
+from application.tags.list_tags import ListTags
+from application.tags.tag_videos import AttachTag, DetachTag, TagsOfVideos
 from application.videos.manage_videos import (
     DeleteStoredFileJob,
     DeleteVideo,
@@ -74,7 +84,7 @@ from application.videos.manage_videos import (
     RetryVideo,
 )
 from application.videos.process_video import ProcessingRules, ProcessVideoJob
-from application.videos.reindex_videos import ReindexVideos
+from application.videos.reindex_videos import ReindexVideo, ReindexVideos
 from application.videos.transcripts import GetTranscript, OpenMedia, OpenSharedMedia
 from application.videos.upload_video import CheckUploadAllowed, UploadVideo
 from entrypoints.http.controllers.videos import UploadPolicy
@@ -83,6 +93,8 @@ from entrypoints.secrets import with_secret_key
 from entrypoints.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
     from application.ports.media import Embedder, Transcriber
     from application.ports.questions import Answerer
     from application.ports.security import Mailer
@@ -104,6 +116,9 @@ def account_policy(settings: Settings) -> AccountPolicy:
         default_video_limit=settings.default_video_limit,
         signup_per_ip=RateRule(limit=settings.signups_per_ip, window_seconds=3600),
         login_per_ip=RateRule(limit=settings.logins_per_ip, window_seconds=300),
+        session_idle_lifetime=timedelta(minutes=settings.session_idle_minutes),
+        session_lifetime=timedelta(days=settings.session_lifetime_days),
+        api_key_calls=RateRule(limit=settings.api_key_requests_per_minute, window_seconds=60),
     )
 
 
@@ -198,6 +213,11 @@ def processing_rules(settings: Settings) -> ProcessingRules:
     return ProcessingRules(lease=timedelta(seconds=settings.processing_lease_seconds))
 
 
+def max_duration_seconds(settings: Settings) -> float:
+    """The longest recording an upload may hold."""
+    return settings.max_video_minutes * 60.0
+
+
 def upload_policy(settings: Settings) -> UploadPolicy:
     """Where uploads land while they are received, and the size limit."""
     return UploadPolicy(folder=settings.data_dir / "uploads", max_bytes=settings.max_upload_mb * 1024 * 1024)
@@ -217,13 +237,40 @@ def mailer(settings: Settings) -> Mailer:
     return OutboxMailer(settings.data_dir / "outbox", sender=settings.mail_from)
 
 
+def database_engine(settings: Settings, url: str) -> AsyncEngine:
+    """A pooled engine on `url`, sized by the settings (one pool per process and database)."""
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        prepared_statements=settings.db_prepared_statements,
+    )
+
+
+def reader_sessions(
+    primary: async_sessionmaker[AsyncSession], replica: AsyncEngine | None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions for read-only use cases: on the replica when there is one, else the primary's own."""
+    return create_session_factory(replica) if replica is not None else primary
+
+
+async def _nothing_to_close() -> None:
+    """The closer of a gateway that was not configured."""
+
+
 class RealGateways(containers.DeclarativeContainer):
     """Production adapters: PostgreSQL, Redis/Dramatiq, argon2id, JWT, Fernet, SMTP or outbox."""
 
     settings = providers.Dependency(instance_of=Settings)
 
-    engine = providers.Singleton(lambda s: create_engine(s.database_url, pool_size=s.db_pool_size), settings)
+    engine = providers.Singleton(lambda s: database_engine(s, s.database_url), settings)
     session_factory = providers.Singleton(create_session_factory, engine)
+    # Read-only queries (lists, history, scene search) use the replica when one is configured, else the primary.
+    replica_engine = providers.Singleton(
+        lambda s: database_engine(s, s.database_replica_url) if s.database_replica_url else None, settings
+    )
+    reader_session_factory = providers.Singleton(reader_sessions, session_factory, replica_engine)
+    read_uow = providers.Factory(SqlAlchemyUnitOfWork, reader_session_factory)
     broker = providers.Singleton(lambda s: create_broker(s.redis_url), settings)
     uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
     job_queue = providers.Singleton(DramatiqJobQueue, broker)
@@ -238,12 +285,13 @@ class RealGateways(containers.DeclarativeContainer):
     extractor = providers.Singleton(PyAvAudioExtractor)
     transcribers = providers.Singleton(TranscriberSelection, settings)
     embedder = providers.Singleton(embedder, settings)
-    search = providers.Singleton(PgVectorSceneSearch, session_factory)
+    search = providers.Singleton(PgVectorSceneSearch, reader_session_factory)
     answerers = providers.Singleton(AnswererSelection, settings)
     redis_probe = providers.Singleton(lambda s: RedisProbe(s.redis_url), settings)
     probes = providers.List(providers.Singleton(DatabaseProbe, engine), redis_probe)
     closers = providers.List(
         providers.Callable(lambda engine: engine.dispose, engine),
+        providers.Callable(lambda replica: replica.dispose if replica else _nothing_to_close, replica_engine),
         providers.Callable(lambda probe: probe.close, redis_probe),
         providers.Callable(lambda limiter: limiter.close, limiter),
     )
@@ -256,6 +304,7 @@ class MemoryGateways(containers.DeclarativeContainer):
 
     store = providers.Singleton(InMemoryStore)
     uow = providers.Factory(InMemoryUnitOfWork, store)
+    read_uow = providers.Factory(InMemoryUnitOfWork, store)
     job_queue = providers.Singleton(InMemoryJobQueue)
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(FakePasswordHasher)
@@ -361,6 +410,7 @@ class UseCases(containers.DeclarativeContainer):
         storage=gateways.storage,
         queue=gateways.job_queue,
         clock=gateways.clock,
+        max_duration_seconds=providers.Callable(max_duration_seconds, gateways.settings),
     )
     process_video = providers.Factory(
         ProcessVideoJob,
@@ -373,9 +423,9 @@ class UseCases(containers.DeclarativeContainer):
         clock=gateways.clock,
         rules=rules,
     )
-    list_videos = providers.Factory(ListVideos, uow=gateways.uow)
+    list_videos = providers.Factory(ListVideos, uow=gateways.read_uow)
     get_video = providers.Factory(GetVideo, uow=gateways.uow)
-    edit_video = providers.Factory(EditVideo, uow=gateways.uow)
+    edit_video = providers.Factory(EditVideo, uow=gateways.uow, queue=gateways.job_queue)
     delete_video = providers.Factory(DeleteVideo, uow=gateways.uow, storage=gateways.storage, queue=gateways.job_queue)
     delete_stored_file = providers.Factory(DeleteStoredFileJob, storage=gateways.storage)
     retry_video = providers.Factory(RetryVideo, uow=gateways.uow, queue=gateways.job_queue)
@@ -386,7 +436,8 @@ class UseCases(containers.DeclarativeContainer):
         clock=gateways.clock,
         lease=providers.Callable(lambda rules: rules.lease, rules),
     )
-    reindex_videos = providers.Factory(ReindexVideos, uow=gateways.uow, embedder=gateways.embedder, rules=rules)
+    reindex_video = providers.Factory(ReindexVideo, uow=gateways.uow, embedder=gateways.embedder, rules=rules)
+    reindex_videos = providers.Factory(ReindexVideos, uow=gateways.uow, reindex_video=reindex_video)
     get_transcript = providers.Factory(GetTranscript, uow=gateways.uow)
     ask_question = providers.Factory(
         AskQuestion,
@@ -406,7 +457,7 @@ class UseCases(containers.DeclarativeContainer):
         clock=gateways.clock,
     )
     create_group = providers.Factory(CreateGroup, uow=gateways.uow, clock=gateways.clock)
-    list_groups = providers.Factory(ListGroups, uow=gateways.uow)
+    list_groups = providers.Factory(ListGroups, uow=gateways.read_uow)
     get_group = providers.Factory(GetGroup, uow=gateways.uow)
     edit_group = providers.Factory(EditGroup, uow=gateways.uow, clock=gateways.clock)
     delete_group = providers.Factory(DeleteGroup, uow=gateways.uow)
@@ -420,10 +471,36 @@ class UseCases(containers.DeclarativeContainer):
         OpenSharedMedia, uow=gateways.uow, storage=gateways.storage, clock=gateways.clock
     )
     check_guest_ask = providers.Factory(CheckGuestAsk, limiter=gateways.limiter, rules=guests)
-    list_history = providers.Factory(ListHistory, uow=gateways.uow)
+    list_history = providers.Factory(ListHistory, uow=gateways.read_uow)
     give_feedback = providers.Factory(GiveFeedback, uow=gateways.uow)
-    export_history = providers.Factory(ExportHistory, uow=gateways.uow)
+    export_history = providers.Factory(ExportHistory, uow=gateways.read_uow)
     open_media = providers.Factory(OpenMedia, uow=gateways.uow, storage=gateways.storage)
+
+    create_api_key = providers.Factory(CreateApiKey, uow=gateways.uow, clock=gateways.clock)
+    list_api_keys = providers.Factory(ListApiKeys, uow=gateways.uow)
+    revoke_api_key = providers.Factory(RevokeApiKey, uow=gateways.uow, clock=gateways.clock)
+    authenticate_api_key = providers.Factory(
+        AuthenticateApiKey,
+        uow=gateways.uow,
+        limiter=gateways.limiter,
+        clock=gateways.clock,
+        rule=providers.Callable(lambda policy: policy.api_key_calls, policy),
+    )
+    create_tag = providers.Factory(CreateTag, uow=gateways.uow, clock=gateways.clock)
+    list_tags = providers.Factory(ListTags, uow=gateways.read_uow)
+    edit_tag = providers.Factory(EditTag, uow=gateways.uow)
+    delete_tag = providers.Factory(DeleteTag, uow=gateways.uow)
+    attach_tag = providers.Factory(AttachTag, uow=gateways.uow)
+    detach_tag = providers.Factory(DetachTag, uow=gateways.uow)
+    tags_of_videos = providers.Factory(TagsOfVideos, uow=gateways.uow)
+    search_library = providers.Factory(
+        SearchLibrary,
+        uow=gateways.read_uow,
+        search=gateways.search,
+        embedder=gateways.embedder,
+        limiter=gateways.limiter,
+        rule=providers.Callable(lambda policy: policy.searches_per_user, policy),
+    )
 
 
 class Container(containers.DeclarativeContainer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import psycopg
@@ -11,7 +12,15 @@ from alembic.config import Config
 from adapters.sqlalchemy.engine import async_url
 from entrypoints.embedded import StartupError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+def find_migrations(checkout: Path, installed: Path) -> Path:
+    """The migrations of this checkout (`migrations/` beside `src/`), else the copy a wheel installed (the image)."""
+    return checkout if (checkout / "env.py").exists() else installed
+
+
+MIGRATIONS_DIR = find_migrations(
+    Path(__file__).resolve().parents[2] / "migrations", Path(sys.prefix) / "share" / "askvideo" / "migrations"
+)
 
 
 def describe_url(url: str) -> str:
@@ -38,7 +47,10 @@ def check_database(url: str, *, timeout: int = 5) -> None:
 def run_migrations(url: str) -> None:
     """Upgrade the database to the newest schema."""
     if not (MIGRATIONS_DIR / "env.py").exists():
-        raise StartupError(f"The migrations folder is missing ({MIGRATIONS_DIR}); run Ask Video from its checkout.")
+        raise StartupError(
+            f"The migrations folder is missing ({MIGRATIONS_DIR}); run Ask Video from its checkout, "
+            "or reinstall its wheel (which carries them)."
+        )
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # psycopg 3 in sync mode; `%` must be doubled for ConfigParser interpolation.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import typing
 from collections.abc import Mapping
@@ -28,6 +29,11 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("askvideo", appauthor=False))
 
 
+def default_web_ui_dir() -> Path:
+    """The web UI's build in this checkout (`frontend/dist`, made by `./dev serve`)."""
+    return Path(__file__).resolve().parents[2] / "frontend" / "dist"
+
+
 class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     """Every setting, with the environment variable `ASKVIDEO_<FIELD>` that sets it."""
 
@@ -50,7 +56,20 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     worker_threads: Positive = 2
     """Threads per worker process."""
     db_pool_size: Positive = 5
-    """Database connections kept open per process."""
+    """Database connections kept open per process (per engine: the replica gets its own pool of this size)."""
+    db_max_overflow: Annotated[int, msgspec.Meta(ge=0)] = 10
+    """Extra connections a process may open above `db_pool_size` under load (closed again when returned)."""
+    db_prepared_statements: bool = True
+    """Let psycopg prepare repeated statements on the server; `false` behind PgBouncer in transaction mode when it
+    does not track prepared statements (before 1.21, or `max_prepared_statements = 0`)."""
+    database_replica_url: str | None = None
+    """A streaming replica of `database_url` for read-only queries (lists, history, retrieval); unset: all on the
+    primary. Writes and reads that must see them stay on the primary."""
+    metrics_token: str | None = None
+    """When set, `GET /metrics` needs `Authorization: Bearer <this>`; unset: it is open (keep it off the internet)."""
+    worker_metrics_port: Port | None = None
+    """Port of a worker's Prometheus endpoint (on `host`); `serve` gives its N workers this port and the next N-1.
+    Unset: workers serve no metrics."""
     log_format: Literal["console", "json"] | None = None
     """`console` or `json`; unset: `json` in production, `console` otherwise."""
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -59,6 +78,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """Signs tokens and encrypts stored keys (32+ characters). Unset outside production: generated once and kept
     in the data directory. To rotate, move the old key into `previous_secret_keys`: stored OpenAI keys and live
     sessions stay valid, new ones use the new key (see docs/security.md)."""
+    operator_token: str | None = None
+    """A secret (32+ characters) an operator sends in `X-Operator-Token` to run the system checks
+    (`/api/system/…`); unset: those endpoints answer 404."""
+    session_idle_minutes: Positive = 7 * 24 * 60
+    """A session nobody used (refreshed) for this long ends: its refresh token expires this long after it was
+    issued. Access tokens live 15 minutes, so idle clients must refresh within this window."""
+    session_lifetime_days: Positive = 30
+    """A session ends this long after login, however active it is (absolute lifetime)."""
     previous_secret_keys: str | None = None
     """Comma-separated former secret keys, still accepted for decrypting (key rotation)."""
     public_url: str | None = None
@@ -78,11 +105,22 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """Questions one address may ask through share links per 10 minutes."""
     guest_questions_per_link: Positive = 200
     """Questions all guests of one share link may ask per hour."""
+    api_key_requests_per_minute: Positive = 120
+    """Requests one API key may make per minute (OpenAI-compatible API, MCP and REST alike)."""
+    trusted_proxies: str = "127.0.0.1"
+    """Comma-separated addresses or networks (CIDR) of the reverse proxies in front of the API (nginx): only their
+    `X-Forwarded-For` / `X-Forwarded-Proto` are believed, so rate limits see the user's address and nobody else can
+    claim one; `*` trusts every peer (only when the API is unreachable except through the proxy)."""
     media_accel_prefix: str | None = None
     """Behind nginx: the `internal` location serving DATA_DIR/media (e.g. `/_media/`); the API then answers media
     requests with `X-Accel-Redirect` and nginx streams the file (Range included). Unset: the API streams."""
+    web_ui_dir: Path = msgspec.field(default_factory=default_web_ui_dir)
+    """The built web UI served at `/` when the folder exists (`frontend/dist`); behind nginx, nginx serves it."""
     max_upload_mb: Positive = 2048
     """The largest video file accepted, in MiB."""
+    max_video_minutes: Positive = 600
+    """The longest recording accepted, in minutes, by its real (decoded) duration: a small file that declares days
+    of audio would otherwise hold a worker for as long."""
     storage: Literal["local", "s3"] = "local"
     """Where video files live: `local` (DATA_DIR/media) or `s3`."""
     s3_bucket: str | None = None
@@ -146,6 +184,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
         return tuple(k.strip() for k in (self.previous_secret_keys or "").split(",") if k.strip())
 
     @property
+    def trusted_proxy_list(self) -> tuple[str, ...]:
+        """The proxies whose forwarding headers are believed (addresses, networks or `*`)."""
+        return tuple(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+    @property
     def json_logs(self) -> bool:
         """Whether log lines are JSON."""
         return (self.log_format or ("json" if self.environment == "production" else "console")) == "json"
@@ -192,20 +235,39 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
             raise SettingsError(
                 f"{' and '.join(f'{PREFIX}{n.upper()}=openai' for n in needs_key)} need {PREFIX}OPENAI_API_KEY."
             )
+        if self.operator_token is not None and len(self.operator_token) < MIN_SECRET_LENGTH:
+            raise SettingsError(f"{PREFIX}OPERATOR_TOKEN needs at least {MIN_SECRET_LENGTH} characters.")
         for key in (self.secret_key, *self.old_secret_keys):
             if key is not None and len(key) < MIN_SECRET_LENGTH:
                 raise SettingsError(
                     f"{PREFIX}SECRET_KEY (and each previous key) needs at least {MIN_SECRET_LENGTH} characters; "
                     "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
                 )
-        for name in ("database_url", "redis_url"):
+        for entry in self.trusted_proxy_list:
+            if entry != "*" and not _is_address_or_network(entry):
+                raise SettingsError(
+                    f"{PREFIX}TRUSTED_PROXIES needs IP addresses or networks (e.g. 127.0.0.1,10.0.0.0/8) or *, "
+                    f"got {entry!r}."
+                )
+        if self.database_replica_url and not self.database_url:
+            raise SettingsError(f"{PREFIX}DATABASE_REPLICA_URL needs {PREFIX}DATABASE_URL (the primary) as well.")
+        for name in ("database_url", "database_replica_url", "redis_url"):
             value = getattr(self, name)
-            schemes = ("postgresql", "postgres") if name == "database_url" else ("redis", "rediss", "unix")
+            schemes = ("redis", "rediss", "unix") if name == "redis_url" else ("postgresql", "postgres")
             if value is not None and value.split(":", 1)[0].split("+", 1)[0] not in schemes:
                 raise SettingsError(
                     f"{PREFIX}{name.upper()} must be a {' or '.join(s + '://' for s in schemes)} URL, "
                     f"got {value.split(':', 1)[0]}:…"
                 )
+
+
+def _is_address_or_network(text: str) -> bool:
+    """Whether `text` is an IP address or a CIDR network."""
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _origin(url: str) -> str:

@@ -85,6 +85,9 @@ class FakeOpenAi:
         self.chat_reply: str | Callable[[dict[str, Any]], str] = DEFAULT_CHAT_REPLY
         self.chat_chunk_chars = 4
         self.chat_stream_error: str | None = None
+        # When set, a streamed reply stops after its first content chunk until the gate opens (at most 30 s): a
+        # client that already holds that chunk proves nothing between it and the server buffered the stream.
+        self.chat_stream_gate: threading.Event | None = None
         self._lock = threading.Lock()
         self._failures: list[_Failure] = []
         self._received: list[Received] = []
@@ -215,8 +218,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()  # no Content-Length: the body ends when the connection closes (HTTP/1.0)
-        for delta in pieces:
+        for index, delta in enumerate(pieces):
             self._event(_chunk(reply, delta, None))
+            if index == 1 and fake.chat_stream_gate is not None:
+                fake.chat_stream_gate.wait(timeout=30)
         if fake.chat_stream_error is not None:
             self._event({"error": {"message": fake.chat_stream_error, "type": "server_error", "code": None}})
             return

@@ -309,7 +309,7 @@ class TestVideoRepositoriesContract:
         scenes = [
             EmbeddedScene(
                 scene=Scene(index=i, start=i * 10.0, end=i * 10.0 + 5, text=f"scene {i}", sentences=(sentence,)),
-                embedding=[0.0] * 383 + [1.0],
+                sentence_vectors=[[0.0] * 383 + [1.0]],
             )
             for i in range(3)
         ]

@@ -10,6 +10,7 @@ import pytest
 from openai import AsyncOpenAI
 
 from adapters.openai import OpenAiAnswerer
+from adapters.openai import answerer as answerer_module
 from adapters.openai.answerer import REFUSAL, SYSTEM_PROMPT
 from domain.errors import InvalidInput, Unavailable
 from domain.questions import Answer, Citation, Passage
@@ -76,12 +77,14 @@ async def _ask(
 
 
 def _citation(passage: Passage) -> Citation:
+    """A cited passage is cited at its (here: only) sentence, for at most ten seconds."""
+    start, end, text = passage.sentences[0]
     return Citation(
         video_id=passage.video_id,
         title=passage.title,
-        start=passage.start,
-        end=passage.end,
-        text=passage.text,
+        start=start,
+        end=min(end, start + 10),
+        text=text,
         score=passage.score,
     )
 
@@ -282,3 +285,43 @@ async def test_the_fake_also_answers_without_streaming(server: FakeOpenAi) -> No
 def test_an_api_key_is_required() -> None:
     with pytest.raises(ValueError, match="API key is required"):
         OpenAiAnswerer("")
+
+
+async def test_a_follow_up_is_rewritten_by_the_model_with_the_conversation(server: FakeOpenAi) -> None:
+    server.chat_reply = "How long does brown rice simmer?"
+    history = [("How long does rice simmer? [1]", "Twelve minutes [1].")]
+    rewritten = await _answerer(server.base_url).standalone("And brown rice?", history)
+    assert rewritten == "How long does brown rice simmer?"
+    sent = server.requests_to(CHAT)[-1].messages
+    assert "And brown rice?" in sent[-1]["content"]
+    assert "[1]" not in sent[-1]["content"].split("Last question")[0].split("A: ")[1]  # old markers are dropped
+
+
+async def test_without_history_the_question_is_not_sent_for_rewriting(server: FakeOpenAi) -> None:
+    assert await _answerer(server.base_url).standalone("How long?", []) == "How long?"
+    assert server.requests_to(CHAT) == []
+
+
+async def test_a_summary_maps_over_every_part_then_merges_citing_the_scenes(
+    server: FakeOpenAi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answerer_module, "SUMMARY_PART_CHARS", 60)  # each scene is its own part
+    server.chat_reply = lambda request: (
+        "Rice simmers, then miso goes in last [1][2]." if "Merge" in request["messages"][0]["content"] else "Part [1]."
+    )
+    items = [item async for item in _answerer(server.base_url).summarise("Summarise", PASSAGES)]
+    final = items[-1]
+    assert isinstance(final, Answer)
+    assert final.text == "Rice simmers, then miso goes in last [1][2]."
+    assert final.citations == tuple(_citation(p) for p in PASSAGES)
+    prompts = [r.messages[0]["content"] for r in server.requests_to(CHAT)]
+    assert len(prompts) == len(PASSAGES) + 1
+    assert "Merge" in prompts[-1]
+    assert "[2] Miso soup" in server.requests_to(CHAT)[1].messages[-1]["content"]  # numbered across the request
+
+
+async def test_a_short_summary_is_one_request(server: FakeOpenAi) -> None:
+    server.chat_reply = "Rice simmers twelve minutes [1]."
+    items = [item async for item in _answerer(server.base_url).summarise("Summarise", PASSAGES)]
+    assert items[-1].citations == (_citation(PASSAGES[0]),)
+    assert len(server.requests_to(CHAT)) == 1

@@ -11,12 +11,15 @@ from pathlib import Path
 
 from tests.integration.conftest import start_askvideo, stop_askvideo
 
+OPERATOR_TOKEN = "operator-token-for-the-tests-0123456789"
+OPERATOR = {"X-Operator-Token": OPERATOR_TOKEN}
+
 
 def test_api_only_and_a_separate_worker_process_complete_a_job(
     database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     env = {"ASKVIDEO_DATABASE_URL": database_url, "ASKVIDEO_REDIS_URL": redis_url, "ASKVIDEO_DATA_DIR": str(tmp_path)}
-    api = start_askvideo(["serve", "--api-only"], env, tmp_path)
+    api = start_askvideo(["serve", "--api-only"], {**env, "ASKVIDEO_OPERATOR_TOKEN": OPERATOR_TOKEN}, tmp_path)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ASKVIDEO_")}
     worker = subprocess.Popen(
         [sys.executable, "-m", "entrypoints.cli", "worker"],
@@ -26,9 +29,11 @@ def test_api_only_and_a_separate_worker_process_complete_a_job(
     )
     try:
         with api.client() as client:
-            check_id = client.post("/api/system/pipeline-checks").json()["id"]
+            check_id = client.post("/api/system/pipeline-checks", headers=OPERATOR).json()["id"]
             deadline = time.monotonic() + 30
-            while (check := client.get(f"/api/system/pipeline-checks/{check_id}").json())["status"] != "done":
+            while (check := client.get(f"/api/system/pipeline-checks/{check_id}", headers=OPERATOR).json())[
+                "status"
+            ] != "done":
                 assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
                 time.sleep(0.1)
         assert check["worker"].endswith(f":{worker.pid}")
@@ -43,12 +48,13 @@ def test_readiness_is_503_and_names_the_queue_when_redis_is_down(database_url: s
         "ASKVIDEO_DATABASE_URL": database_url,
         "ASKVIDEO_REDIS_URL": f"unix://{tmp_path}/no-redis.sock",
         "ASKVIDEO_DATA_DIR": str(tmp_path),
+        "ASKVIDEO_OPERATOR_TOKEN": OPERATOR_TOKEN,
     }
     api = start_askvideo(["serve", "--api-only"], env, tmp_path)
     try:
         with api.client() as client:
             ready = client.get("/health/ready")
-            queued = client.post("/api/system/pipeline-checks")
+            queued = client.post("/api/system/pipeline-checks", headers=OPERATOR)
         assert ready.status_code == 503
         parts = {p["name"]: p["ok"] for p in ready.json()["parts"]}
         assert parts == {"database": True, "queue": False}

@@ -17,6 +17,9 @@ import pytest
 
 from tests.integration.conftest import RunningApp, start_askvideo, stop_askvideo
 
+OPERATOR_TOKEN = "operator-token-for-the-tests-0123456789"
+OPERATOR = {"X-Operator-Token": OPERATOR_TOKEN}
+
 
 @pytest.fixture(scope="module")
 def data_dir() -> Iterator[Path]:
@@ -27,7 +30,9 @@ def data_dir() -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def served(data_dir: Path) -> Iterator[RunningApp]:
-    app = start_askvideo(["serve"], {"ASKVIDEO_DATA_DIR": str(data_dir)}, data_dir)
+    app = start_askvideo(
+        ["serve"], {"ASKVIDEO_DATA_DIR": str(data_dir), "ASKVIDEO_OPERATOR_TOKEN": OPERATOR_TOKEN}, data_dir
+    )
     yield app
     stop_askvideo(app)
 
@@ -35,7 +40,7 @@ def served(data_dir: Path) -> Iterator[RunningApp]:
 def wait_for_done(client: httpx.Client, check_id: str, timeout: float = 30) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        check = client.get(f"/api/system/pipeline-checks/{check_id}").json()
+        check = client.get(f"/api/system/pipeline-checks/{check_id}", headers=OPERATOR).json()
         if check["status"] == "done":
             return check
         time.sleep(0.1)
@@ -51,7 +56,7 @@ class TestServeOnTheEmbeddedDefault:
 
     def test_a_job_goes_from_the_api_through_the_queue_to_a_worker_process_and_back(self, served: RunningApp) -> None:
         with served.client() as client:
-            started = client.post("/api/system/pipeline-checks")
+            started = client.post("/api/system/pipeline-checks", headers=OPERATOR)
             assert started.status_code == 202
             check = wait_for_done(client, started.json()["id"])
         worker_pid = int(check["worker"].rsplit(":", 1)[1])

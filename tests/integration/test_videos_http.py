@@ -108,14 +108,17 @@ class TestUploadToIndex:
     def test_scenes_are_in_pgvector_once(self, processed: dict, data_dir: Path) -> None:
         with psycopg.connect(database_url(data_dir)) as db:
             rows = db.execute(
-                "select index, start_sec, end_sec, text, vector_dims(embedding), embedder from scene "
-                "where video_id = %s order by index",
+                "select sc.index, sc.text, sc.embedder, jsonb_array_length(sc.sentences), count(s.id),"
+                " min(vector_dims(s.embedding)), string_agg(s.terms, ' ')"
+                " from scene sc join scene_sentence s on s.scene_id = sc.id"
+                " where sc.video_id = %s group by sc.id order by sc.index",
                 (processed["id"],),
             ).fetchall()
         assert rows
         assert [r[0] for r in rows] == list(range(len(rows)))
-        assert all(r[4] == 384 and r[5] == "multilingual-e5-small-q4" for r in rows)
-        assert "canberra" in " ".join(r[3] for r in rows).lower()
+        assert all(r[2] == "multilingual-e5-small-q4" and r[3] == r[4] and r[5] == 384 for r in rows)
+        assert "canberra" in " ".join(r[1] for r in rows).lower()
+        assert "canberra" in " ".join(r[6] for r in rows)  # the normalised terms the full-text half searches
 
     def test_the_video_streams_with_http_ranges(self, client: httpx.Client, processed: dict) -> None:
         size = (MEDIA / "talk.mp4").stat().st_size

@@ -36,16 +36,24 @@ PUBLIC = {
     "refreshSession",
     "forgotPassword",
     "resetPassword",
-    # Operational round trip (API → queue → worker → database), like the health checks. Known gap, noted on the
-    # security issue: it should move behind an operator credential.
-    "startPipelineCheck",
-    "getPipelineCheck",
+    # Prometheus scrape: open unless ASKVIDEO_METRICS_TOKEN is set (then a bearer token); aggregate counts only.
+    "getMetrics",
+    # The built web UI's files and pages (present once frontend/dist is built): the same for everyone, no data.
+    "getWebUiIndex",
+    "getWebUiPage",
 }
+# Dependencies that prove who calls: a logged-in user, or the operator (ASKVIDEO_OPERATOR_TOKEN).
+GUARDS = ("caller", "operator")
+# ASGI apps mounted whole (no handler signature to read): each must authenticate every request itself, which
+# test_mounted_apps_authenticate_every_request_themselves checks at run time.
+SELF_AUTHENTICATING_MOUNTS = {"/mcp"}
+OPERATOR_TOKEN = "operator-token-for-the-tests-0123456789"
 # Valid bodies, so that a refusal is about access and not about a malformed request.
 BODIES = {
     "editVideo": {"title": "Renamed"},
     "giveFeedback": {"feedback": "bad"},
     "editGroup": {"name": "Renamed"},
+    "editTag": {"name": "Renamed"},
     "addGroupVideos": "OTHER_VIDEO",
     "reorderGroup": "OWNER_ORDER",
     "shareGroup": {},
@@ -59,6 +67,7 @@ class Endpoint:
     path: str
     operation_id: str
     needs_caller: bool
+    guarded: bool
 
 
 def endpoints(app: Litestar) -> list[Endpoint]:
@@ -68,8 +77,15 @@ def endpoints(app: Litestar) -> list[Endpoint]:
             handler = value[0] if isinstance(value, tuple) else value
             if method == "OPTIONS" or route.path.startswith("/schema"):
                 continue
+            parameters = handler.parsed_fn_signature.parameters
             found.append(
-                Endpoint(method, route.path, handler.operation_id, "caller" in handler.parsed_fn_signature.parameters)
+                Endpoint(
+                    method,
+                    route.path,
+                    handler.operation_id,
+                    needs_caller="caller" in parameters,
+                    guarded=any(guard in parameters for guard in GUARDS),
+                )
             )
     return found
 
@@ -109,7 +125,7 @@ def shared_group(client: TestClient, headers: dict[str, str], video_id: str, **s
 
 @pytest.fixture
 def scene(tmp_path: Path) -> Iterator[Scene]:
-    container = build_container(Settings(wiring="memory", data_dir=tmp_path))
+    container = build_container(Settings(wiring="memory", data_dir=tmp_path, operator_token=OPERATOR_TOKEN))
     clock = FakeClock()
     clock.advance(days=365 * 2)  # near today, so freshly signed tokens are valid
     container.gateways.clock.override(providers.Object(clock))
@@ -128,6 +144,9 @@ def scene(tmp_path: Path) -> Iterator[Scene]:
         chat = client.post(
             "/api/questions", json={"question": "capital of Australia?", "scope": {"kind": "library"}}, headers=owner
         ).json()["chatId"]
+        tag = client.post("/api/tags", json={"name": "T"}, headers=owner).json()["id"]
+        client.put(f"/api/videos/{video}/tags/{tag}", headers=owner)
+        key = client.post("/api/keys", json={"name": "K", "scopes": ["read", "ask"]}, headers=owner).json()["id"]
         clock.advance(days=1, seconds=1)  # the expiring link has now expired
         owner = sign_in(client, container, "owner")  # fresh access tokens after the clock moved
         other = sign_in(client, container, "other")
@@ -136,7 +155,15 @@ def scene(tmp_path: Path) -> Iterator[Scene]:
             clock=clock,
             owner=owner,
             other=other,
-            ids={"video_id": video, "group_id": group, "chat_id": chat, "second": second, "other_video": other_video},
+            ids={
+                "video_id": video,
+                "group_id": group,
+                "chat_id": chat,
+                "second": second,
+                "other_video": other_video,
+                "tag_id": tag,
+                "key_id": key,
+            },
             tokens={"valid": token, "other_group": other_token, "revoked": revoked, "expired": expiring},
             container=container,
         )
@@ -144,7 +171,7 @@ def scene(tmp_path: Path) -> Iterator[Scene]:
 
 def fill(path: str, ids: dict[str, str], token: str) -> str:
     path = path.replace("{token:str}", token)
-    return re.sub(r"\{(\w+):uuid\}", lambda m: ids[m.group(1)], path)
+    return re.sub(r"\{(\w+):uuid\}", lambda m: ids.get(m.group(1), "00000000-0000-0000-0000-000000000000"), path)
 
 
 def body(endpoint: Endpoint, scene: Scene) -> dict | None:
@@ -168,7 +195,10 @@ def call(scene: Scene, endpoint: Endpoint, headers: dict[str, str], token: str):
 
 def snapshot(scene: Scene) -> dict:
     store = scene.container.gateways.store()  # type: ignore[attr-defined]
-    return {name: copy.deepcopy(getattr(store, name)) for name in ("videos", "groups", "chats", "users")}
+    return {
+        name: copy.deepcopy(getattr(store, name))
+        for name in ("videos", "groups", "chats", "users", "tags", "video_tags", "api_keys")
+    }
 
 
 def test_every_route_is_public_guarded_or_opened_by_a_share_token(tmp_path: Path) -> None:
@@ -176,16 +206,62 @@ def test_every_route_is_public_guarded_or_opened_by_a_share_token(tmp_path: Path
     unguarded = [
         f"{e.method} {e.path}"
         for e in endpoints(app)
-        if not e.needs_caller
-        and e.operation_id not in PUBLIC
-        and "{token:str}" not in e.path
-        and e.path != "/api/system/pipeline-checks"
-        and not e.path.startswith("/api/system/")
+        if not e.guarded and e.operation_id not in PUBLIC and "{token:str}" not in e.path
     ]
     assert unguarded == []
+    stale = PUBLIC - {e.operation_id for e in endpoints(app)} - {"getWebUiIndex", "getWebUiPage"}
+    assert stale == set(), "PUBLIC names routes that no longer exist"
 
 
-OBJECT = re.compile(r"\{(video_id|group_id|chat_id):uuid\}")
+def mounted_apps(app: Litestar) -> list[str]:
+    return [route.path for route in app.routes if not hasattr(route, "route_handler_map")]
+
+
+def test_every_mounted_app_is_known_to_authenticate_itself(tmp_path: Path) -> None:
+    app = create_app(build_container(Settings(wiring="memory", data_dir=tmp_path)))
+    assert set(mounted_apps(app)) <= SELF_AUTHENTICATING_MOUNTS, "a mounted ASGI app escapes the route checks"
+
+
+def test_mounted_apps_authenticate_every_request_themselves(scene: Scene) -> None:
+    rpc = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+    before = snapshot(scene)
+    for path in mounted_apps(scene.client.app):
+        for headers in ({}, scene.owner, {"Authorization": f"Bearer {scene.tokens['valid']}"}):
+            for method in ("GET", "POST", "DELETE"):
+                response = scene.client.request(
+                    method, path, json=rpc, headers={**headers, "Accept": "application/json, text/event-stream"}
+                )
+                assert response.status_code == 401, f"{method} {path} with {headers}: {response.status_code}"
+                assert scene.ids["video_id"] not in response.text
+    assert snapshot(scene) == before
+
+
+def test_every_guarded_route_refuses_anonymous_callers_and_share_tokens(scene: Scene) -> None:
+    """What the signature promises, the running app keeps: no guarded route answers without a credential."""
+    routes = [e for e in endpoints(scene.client.app) if e.guarded]
+    assert len(routes) >= 30
+    before = snapshot(scene)
+    for endpoint in routes:
+        for headers in ({}, *({"Authorization": f"Bearer {scene.tokens[n]}"} for n in ("valid", "revoked"))):
+            response = call(scene, endpoint, headers, "")
+            assert response.status_code == 401, f"{endpoint} with {headers}: {response.status_code}"
+            assert scene.ids["video_id"] not in response.text
+    assert snapshot(scene) == before
+
+
+def test_operator_routes_need_the_operator_token_and_a_user_login_is_not_one(scene: Scene) -> None:
+    operator_routes = [e for e in endpoints(scene.client.app) if not e.needs_caller and e.guarded]
+    assert {e.operation_id for e in operator_routes} >= {"startPipelineCheck", "getPipelineCheck"}
+    for endpoint in operator_routes:
+        path = fill(endpoint.path, scene.ids, "")
+        for headers in ({}, scene.owner, {"X-Operator-Token": OPERATOR_TOKEN[:-1]}):
+            response = scene.client.request(endpoint.method, path, headers=headers)
+            assert response.status_code == 401, f"{endpoint} with {headers}: {response.status_code}"
+        allowed = scene.client.request(endpoint.method, path, headers={"X-Operator-Token": OPERATOR_TOKEN})
+        assert allowed.status_code in {202, 404}, f"{endpoint} as the operator: {allowed.status_code}"
+
+
+OBJECT = re.compile(r"\{(video_id|group_id|chat_id|tag_id|key_id):uuid\}")
 
 
 def object_endpoints(tmp_path: Path) -> list[Endpoint]:

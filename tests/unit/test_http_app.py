@@ -11,10 +11,13 @@ from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
+OPERATOR_TOKEN = "operator-token-for-the-tests-0123456789"
+OPERATOR = {"X-Operator-Token": OPERATOR_TOKEN}
+
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    container = build_container(Settings(wiring="memory"))
+    container = build_container(Settings(wiring="memory", operator_token=OPERATOR_TOKEN))
     with TestClient(create_app(container)) as client:
         client.container = container  # type: ignore[attr-defined]
         yield client
@@ -39,29 +42,40 @@ class TestHealth:
 
 class TestPipelineCheck:
     def test_a_queued_check_is_done_by_the_in_process_runner(self, client: TestClient) -> None:
-        started = client.post("/api/system/pipeline-checks")
+        started = client.post("/api/system/pipeline-checks", headers=OPERATOR)
         assert started.status_code == 202
-        check = client.get(f"/api/system/pipeline-checks/{started.json()['id']}").json()
+        check = client.get(f"/api/system/pipeline-checks/{started.json()['id']}", headers=OPERATOR).json()
         assert (check["status"], check["worker"]) == ("done", "in-process")
         assert check["completedAt"] >= check["createdAt"]
 
     def test_an_unknown_check_is_404_in_the_error_shape(self, client: TestClient) -> None:
-        response = client.get("/api/system/pipeline-checks/00000000-0000-0000-0000-000000000000")
+        response = client.get("/api/system/pipeline-checks/00000000-0000-0000-0000-000000000000", headers=OPERATOR)
         assert response.status_code == 404
         assert response.json() == {"detail": "There is no pipeline check with that id.", "code": "not_found"}
 
     def test_a_malformed_id_is_404_not_500(self, client: TestClient) -> None:
-        response = client.get("/api/system/pipeline-checks/not-a-uuid")
+        response = client.get("/api/system/pipeline-checks/not-a-uuid", headers=OPERATOR)
         assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
     def test_a_down_queue_gives_503_in_the_error_shape(self, client: TestClient) -> None:
         client.container.gateways.job_queue().down = True  # type: ignore[attr-defined]
-        response = client.post("/api/system/pipeline-checks")
+        response = client.post("/api/system/pipeline-checks", headers=OPERATOR)
         assert response.status_code == 503
         assert response.json() == {"detail": "The job queue cannot be reached.", "code": "unavailable"}
 
+    def test_without_the_operator_token_it_is_401_and_nothing_is_queued(self, client: TestClient) -> None:
+        for headers in ({}, {"X-Operator-Token": OPERATOR_TOKEN + "x"}, {"Authorization": f"Bearer {OPERATOR_TOKEN}"}):
+            response = client.post("/api/system/pipeline-checks", headers=headers)
+            assert (response.status_code, response.json()["code"]) == (401, "unauthorized")
+        assert client.get("/api/system/pipeline-checks/00000000-0000-0000-0000-000000000000").status_code == 401
+
+    def test_with_no_operator_token_configured_the_checks_do_not_exist(self) -> None:
+        with TestClient(create_app(build_container(Settings(wiring="memory")))) as client:
+            response = client.post("/api/system/pipeline-checks", headers=OPERATOR)
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
     def test_a_wrong_method_is_405_in_the_error_shape(self, client: TestClient) -> None:
-        response = client.delete("/api/system/pipeline-checks")
+        response = client.delete("/api/system/pipeline-checks", headers=OPERATOR)
         assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
 
 
@@ -87,6 +101,7 @@ def test_the_openapi_schema_describes_every_route(client: TestClient) -> None:
     assert operations == {
         "getLiveness",
         "getReadiness",
+        "getMetrics",
         "startPipelineCheck",
         "getPipelineCheck",
         "signUp",
@@ -130,6 +145,18 @@ def test_the_openapi_schema_describes_every_route(client: TestClient) -> None:
         "getSharedGroup",
         "streamSharedVideo",
         "askSharedGroup",
+        "createApiKey",
+        "listApiKeys",
+        "revokeApiKey",
+        "listTags",
+        "createTag",
+        "editTag",
+        "deleteTag",
+        "attachTag",
+        "detachTag",
+        "searchLibrary",
+        "listModels",
+        "createChatCompletion",
     }
     upload = schema["paths"]["/api/videos"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert upload["required"] == ["title", "file"]

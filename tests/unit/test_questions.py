@@ -125,6 +125,37 @@ class TestAskQuestion:
         assert answerers.keys == ["sk-own-key-abcdefghijklmnopqrstuvwxyz"]
 
 
+class TestExtractiveAnswers:
+    async def test_a_name_the_videos_never_mention_is_refused(self, world: World) -> None:
+        caller = world.add_user()
+        await library(world, caller)
+        entry = await asker(world)(
+            caller,
+            AskCommand(question="What did Professor Okafor say about volcanoes?", scope=Scope.library()),
+        )
+        assert (entry.grounded, entry.citations) == (False, ())
+
+    async def test_a_number_the_videos_never_say_is_refused_while_the_spoken_one_is_found(self, world: World) -> None:
+        caller = world.add_user()
+        await library(world, caller)
+        ask = asker(world)
+        refused = await ask(caller, AskCommand(question="What bakes for 45 minutes?", scope=Scope.library()))
+        assert not refused.grounded
+        found = await ask(caller, AskCommand(question="What bakes for 40 minutes?", scope=Scope.library()))
+        assert found.grounded  # "forty minutes" was said
+        assert found.citations[0].text == "Bake it for forty minutes."
+
+    async def test_a_long_sentence_is_cited_for_ten_seconds_from_its_start(self, world: World) -> None:
+        caller = world.add_user()
+        command = world.file(
+            fake_media(40.0, (2.0, 31.0, "The committee approved the new telescope after a long debate."))
+        )
+        video = await world.upload()(caller, command)
+        await world.process()(video.id)
+        entry = await asker(world)(caller, AskCommand(question="Which telescope was approved?", scope=Scope.library()))
+        assert (entry.citations[0].start, entry.citations[0].end) == (2.0, 12.0)
+
+
 class TestHistory:
     async def test_history_feedback_and_csv(self, world: World) -> None:
         caller = world.add_user()
@@ -161,3 +192,51 @@ class TestHistory:
 )
 def test_formula_injection_is_neutralised(cell: str, safe: str) -> None:
     assert neutralise(cell) == safe
+
+
+class TestFollowUpsAndSummaries:
+    async def test_a_follow_up_is_searched_with_the_question_before_it(self, world: World) -> None:
+        caller = world.add_user()
+        geography, _ = await library(world, caller)
+        ask = asker(world)
+        scope = Scope.video(geography)
+        await ask(caller, AskCommand(question="What is the capital of Australia?", scope=scope))
+        follow_up = await ask(caller, AskCommand(question="And its largest city?", scope=scope))
+        assert follow_up.grounded
+        assert follow_up.question == "And its largest city?"  # the history keeps what was asked
+        assert "Sydney" in follow_up.answer
+
+    async def test_history_given_by_the_caller_replaces_the_stored_one(self, world: World) -> None:
+        caller = world.add_user()
+        _, baking = await library(world, caller)
+        entry = await asker(world)(
+            caller,
+            AskCommand(
+                question="And how long does it bake?",
+                scope=Scope.video(baking),
+                history=[("Add the eggs to the flour?", "Add two eggs to the flour.")],
+            ),
+        )
+        assert entry.citations[0].text == "Bake it for forty minutes."
+
+    async def test_summarise_this_video_quotes_its_central_sentences_in_order(self, world: World) -> None:
+        caller = world.add_user()
+        geography, _ = await library(world, caller)
+        entry = await asker(world)(caller, AskCommand(question="Summarise this video", scope=Scope.video(geography)))
+        assert entry.grounded
+        starts = [c.start for c in entry.citations]
+        assert starts == sorted(starts)
+        assert {c.video_id for c in entry.citations} == {geography}
+        assert all(c.end - c.start <= 10 for c in entry.citations)
+
+    async def test_a_library_summary_covers_every_video_under_its_title(self, world: World) -> None:
+        caller = world.add_user()
+        geography, baking = await library(world, caller)
+        entry = await asker(world)(caller, AskCommand(question="Give me an overview", scope=Scope.library()))
+        assert {c.video_id for c in entry.citations} == {geography, baking}
+        assert "Geography:" in entry.answer
+        assert "Baking:" in entry.answer
+
+    async def test_a_summary_of_nothing_is_refused(self, world: World) -> None:
+        entry = await asker(world)(world.add_user(), AskCommand(question="Summarise my videos", scope=Scope.library()))
+        assert (entry.grounded, entry.citations) == (False, ())

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from adapters.memory import FakeEmbedder
 from application.videos.manage_videos import (
     DeleteVideo,
     EditVideo,
@@ -17,9 +18,11 @@ from application.videos.manage_videos import (
     RetryVideo,
     VideoQuery,
 )
+from application.videos.process_video import ProcessingRules
+from application.videos.reindex_videos import ReindexVideo as ReindexVideoJob
 from application.videos.transcripts import GetTranscript, OpenMedia
 from application.videos.upload_video import CheckUploadAllowed, UploadCommand
-from domain.commands import DeleteStoredFile, ProcessVideo
+from domain.commands import DeleteStoredFile, ProcessVideo, ReindexVideo
 from domain.errors import Conflict, InvalidInput, InvalidMedia, LimitReached, NotFound, Unavailable
 from domain.videos import Stage, VideoStatus
 from tests.unit.world import TALK, World
@@ -91,7 +94,8 @@ class TestProcessVideo:
         assert embedder == "fake-embedder"
         assert scenes[0].scene.start == 0.0
         assert "Canberra" in " ".join(s.scene.text for s in scenes)
-        assert all(len(s.embedding) == 384 for s in scenes)
+        assert all(len(v) == 384 for s in scenes for v in s.sentence_vectors)
+        assert all(len(s.sentence_vectors) == len(s.scene.sentences) for s in scenes)
 
     async def test_a_second_run_does_nothing_and_never_duplicates(self, world: World) -> None:
         video = await world.upload()(world.add_user(), world.file())
@@ -150,7 +154,7 @@ class TestManageVideos:
         second = await world.upload()(caller, world.file())
         page = await ListVideos(world.uow())(caller, VideoQuery())
         assert [v.id for v in page.items] == [second.id, first.id]
-        edited = await EditVideo(world.uow())(caller, first.id, title="Renamed", description=None)
+        edited = await EditVideo(world.uow(), world.queue)(caller, first.id, title="Renamed", description=None)
         assert (edited.title, edited.description) == ("Renamed", "Intro")
         with pytest.raises(Conflict, match="no transcript yet"):
             await GetTranscript(world.uow())(caller, first.id)
@@ -160,12 +164,42 @@ class TestManageVideos:
         media = await OpenMedia(world.uow(), world.storage)(caller, first.id)
         assert media.size == len(TALK)
 
+    async def test_a_new_title_is_reindexed_in_the_background_and_searched(self, world: World) -> None:
+        caller = world.add_user()
+        video = await world.upload()(caller, world.file())
+        await world.process()(video.id)
+        world.queue.sent.clear()
+        await EditVideo(world.uow(), world.queue)(caller, video.id, title=None, description="Only the description")
+        assert world.queue.sent == []  # the description is not embedded
+        await EditVideo(world.uow(), world.queue)(caller, video.id, title="Volcanoes of Iceland", description=None)
+        assert world.queue.sent == [ReindexVideo(video_id=video.id)]
+        before = [s.sentence_vectors for s in world.store.scenes[video.id][2]]
+        assert await ReindexVideoJob(world.uow(), FakeEmbedder(), ProcessingRules())(video.id)
+        after = [s.sentence_vectors for s in world.store.scenes[video.id][2]]
+        assert after != before  # every sentence is embedded after the new title
+
+    async def test_a_title_change_still_saves_when_the_queue_is_down(self, world: World) -> None:
+        caller = world.add_user()
+        video = await world.upload()(caller, world.file())
+        await world.process()(video.id)
+        world.queue.down = True
+        edited = await EditVideo(world.uow(), world.queue)(caller, video.id, title="Renamed", description=None)
+        async with world.uow() as uow:
+            assert (await uow.videos.get(video.id)).title == edited.title == "Renamed"
+
+    async def test_reindexing_a_video_that_is_gone_or_not_ready_does_nothing(self, world: World) -> None:
+        caller = world.add_user()
+        video = await world.upload()(caller, world.file())
+        reindex = ReindexVideoJob(world.uow(), FakeEmbedder(), ProcessingRules())
+        assert not await reindex(video.id)  # uploaded, not processed
+        assert not await reindex(uuid.uuid4())
+
     async def test_another_users_video_is_not_found_for_every_action(self, world: World) -> None:
         video = await world.upload()(world.add_user(), world.file())
         stranger = world.add_user()
         for action in (
             GetVideo(world.uow())(stranger, video.id),
-            EditVideo(world.uow())(stranger, video.id, title="x", description=None),
+            EditVideo(world.uow(), world.queue)(stranger, video.id, title="x", description=None),
             DeleteVideo(world.uow(), world.storage, world.queue)(stranger, video.id),
             RetryVideo(world.uow(), world.queue)(stranger, video.id),
             GetTranscript(world.uow())(stranger, video.id),

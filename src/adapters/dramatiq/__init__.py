@@ -9,10 +9,13 @@ from adapters.dramatiq.queue import (
     create_broker,
     kwargs_to_command,
 )
+from adapters.dramatiq.stats import DramatiqQueueStats, QueueDepth
 
 __all__ = (
     "QUEUE_NAME",
     "DramatiqJobQueue",
+    "DramatiqQueueStats",
+    "QueueDepth",
     "RedisProbe",
     "actor_name",
     "command_to_kwargs",

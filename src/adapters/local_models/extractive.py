@@ -1,34 +1,37 @@
-"""The offline answerer: no model, no key, no network — it quotes the transcript sentences that answer best."""
+"""The offline answerer: no model, no key, no network — it quotes the transcript sentences that match best, and says
+so when they do not mention what the question is about."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from domain.questions import Answer, Citation
-from domain.retrieval import stems
+from domain.followups import standalone_question
+from domain.questions import Answer, Citation, cited_span
+from domain.retrieval import terms, unsupported_terms
+from domain.summaries import central_sentences
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
+    from uuid import UUID
 
     from domain.questions import Passage
 
 REFUSAL = "The videos do not cover this."
 MAX_QUOTES = 2
 PASSAGES_READ = 5
-RUNNER_UP = 0.8
-"""A second quote is added when it scores at least this share of the best one."""
+RUNNER_UP = 0.004
+"""A second quote is added when its score is within this of the best (cosines of one question spread ~0.02)."""
 
 
-def _score(question: set[str], sentence: str, rank: int) -> float:
-    """How well a sentence answers: the share of the question's content stems it holds, nudged by passage rank."""
-    if not question:
-        return 0.0
-    shared = len(question & stems(sentence)) / len(question)
-    return shared + 0.05 / (rank + 1) if shared else 0.0
+def _context_terms(passage: Passage, position: int) -> list[str]:
+    """What a quote stands in, in spoken order: the video's title, the sentence and its neighbours in the scene."""
+    around = passage.sentences[max(0, position - 1) : position + 2]
+    return terms(passage.title) + [term for _, _, text in around for term in terms(text)]
 
 
 class ExtractiveAnswerer:
-    """Picks the sentences that share most of the question's content words, from the best-ranked passages."""
+    """Quotes the best-matching sentences of the best passages; refuses when the question's names or numbers are
+    nowhere near them (the videos talk about something else)."""
 
     name = "extractive"
 
@@ -36,33 +39,63 @@ class ExtractiveAnswerer:
         self, question: str, passages: Sequence[Passage], *, history: Sequence[tuple[str, str]] = ()
     ) -> AsyncIterator[str | Answer]:
         """Yield the quoted sentences, then the answer with one citation per quote (the sentence's own seconds)."""
-        terms = stems(question)
-        scored = sorted(
+        ranked = sorted(
             (
-                (_score(terms, text, rank), rank, start, end, text, passage)
+                (score, rank, position, passage)
                 for rank, passage in enumerate(passages[:PASSAGES_READ])
-                for start, end, text in passage.sentences
+                for score, position in passage.best_sentences()
             ),
             key=lambda item: (-item[0], item[1], item[2]),
         )
-        if not scored or scored[0][0] == 0.0:
+        if history:
+            # A follow-up asks for something new: what the last answer already quoted is not quoted again.
+            quoted = history[-1][1]
+            ranked = [item for item in ranked if item[3].sentences[item[2]][2].strip() not in quoted]
+        if not ranked or unsupported_terms(question, _context_terms(ranked[0][3], ranked[0][2])):
             yield REFUSAL
             yield Answer(text=REFUSAL, citations=(), grounded=False)
             return
-        best = scored[0][0]
-        quotes = [scored[0]]
-        for candidate in scored[1:]:
-            if len(quotes) == MAX_QUOTES or candidate[0] < best * RUNNER_UP:
-                break
-            if all(candidate[4] != quote[4] for quote in quotes):
+        quotes = [ranked[0]]
+        for candidate in ranked[1:MAX_QUOTES]:
+            if candidate[0] >= ranked[0][0] - RUNNER_UP:
                 quotes.append(candidate)
-        parts = []
-        citations = []
-        for number, (score, _, start, end, text, passage) in enumerate(quotes, start=1):
+        parts, citations = [], []
+        for number, (score, _, position, passage) in enumerate(quotes, start=1):
+            start, end, text = passage.sentences[position]
             part = f"{text.strip()} [{number}]"
             parts.append(part)
             yield part if number == 1 else " " + part
+            start, end = cited_span(start, end)
             citations.append(
                 Citation(video_id=passage.video_id, title=passage.title, start=start, end=end, text=text, score=score)
             )
         yield Answer(text=" ".join(parts), citations=tuple(citations), grounded=True)
+
+    async def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """A follow-up is searched together with the question before it."""
+        return standalone_question(question, history)
+
+    async def summarise(self, request: str, scenes: Sequence[Passage]) -> AsyncIterator[str | Answer]:
+        """Per video, its most central sentences in spoken order, each cited."""
+        videos: dict[UUID, list[Passage]] = {}
+        for scene in scenes:
+            videos.setdefault(scene.video_id, []).append(scene)
+        parts: list[str] = []
+        citations: list[Citation] = []
+        for video_scenes in videos.values():
+            lines = [f"{video_scenes[0].title}:"] if len(videos) > 1 else []
+            for scene, position in central_sentences(video_scenes):
+                start, end, text = scene.sentences[position]
+                start, end = cited_span(start, end)
+                citations.append(
+                    Citation(video_id=scene.video_id, title=scene.title, start=start, end=end, text=text, score=0.0)
+                )
+                lines.append(f"{text.strip()} [{len(citations)}]")
+            part = " ".join(lines)
+            yield part if not parts else "\n\n" + part
+            parts.append(part)
+        if not citations:
+            yield REFUSAL
+            yield Answer(text=REFUSAL, citations=(), grounded=False)
+            return
+        yield Answer(text="\n\n".join(parts), citations=tuple(citations), grounded=True)

@@ -11,8 +11,10 @@ from adapters.memory.accounts import (
     InMemoryOneTimeTokenRepository,
     InMemoryUserRepository,
 )
+from adapters.memory.api_keys import InMemoryApiKeyRepository
 from adapters.memory.chats import InMemoryChatRepository
 from adapters.memory.groups import InMemoryGroupRepository
+from adapters.memory.tags import InMemoryTagRepository, InMemoryVideoTextIndex
 from adapters.memory.videos import InMemorySceneRepository, InMemoryTranscriptRepository, InMemoryVideoRepository
 
 if TYPE_CHECKING:
@@ -21,9 +23,11 @@ if TYPE_CHECKING:
 
     from application.ports.persistence import EmbeddedScene
     from domain.accounts import LoginSession, OneTimeToken, User
+    from domain.api_keys import ApiKey
     from domain.groups import Group
     from domain.pipeline_check import PipelineCheck
     from domain.questions import ChatEntry
+    from domain.tags import Tag
     from domain.transcript import Transcript
     from domain.videos import Video
 
@@ -41,6 +45,9 @@ class InMemoryStore:
     scenes: dict[UUID, tuple[UUID, str, list[EmbeddedScene]]] = field(default_factory=dict)
     chats: dict[UUID, ChatEntry] = field(default_factory=dict)
     groups: dict[UUID, Group] = field(default_factory=dict)
+    api_keys: dict[UUID, ApiKey] = field(default_factory=dict)
+    tags: dict[UUID, Tag] = field(default_factory=dict)
+    video_tags: dict[UUID, set[UUID]] = field(default_factory=dict)
 
 
 class InMemoryPipelineCheckRepository:
@@ -78,11 +85,16 @@ class InMemoryUnitOfWork:
         self.users = InMemoryUserRepository(working.users, working.login_sessions, working.one_time_tokens)
         self.login_sessions = InMemoryLoginSessionRepository(working.login_sessions)
         self.one_time_tokens = InMemoryOneTimeTokenRepository(working.one_time_tokens)
-        self.videos = InMemoryVideoRepository(working.videos, working.transcripts, working.scenes, working.groups)
+        self.videos = InMemoryVideoRepository(
+            working.videos, working.transcripts, working.scenes, working.groups, working.video_tags
+        )
         self.transcripts = InMemoryTranscriptRepository(working.transcripts)
         self.scenes = InMemorySceneRepository(working.scenes)
         self.chats = InMemoryChatRepository(working.chats)
         self.groups = InMemoryGroupRepository(working.groups)
+        self.api_keys = InMemoryApiKeyRepository(working.api_keys)
+        self.tags = InMemoryTagRepository(working.tags, working.video_tags)
+        self.video_text = InMemoryVideoTextIndex(working.videos)
         return self
 
     async def __aexit__(

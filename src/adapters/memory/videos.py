@@ -29,8 +29,10 @@ class InMemoryVideoRepository:
         transcripts: dict[UUID, Transcript],
         scenes: dict[UUID, tuple[UUID, str, list[EmbeddedScene]]],
         groups: dict[UUID, Group],
+        video_tags: dict[UUID, set[UUID]] | None = None,
     ) -> None:
         self._rows, self._transcripts, self._scenes, self._groups = rows, transcripts, scenes, groups
+        self._video_tags = {} if video_tags is None else video_tags
 
     async def add(self, video: Video) -> None:
         """Store a new video."""
@@ -41,14 +43,25 @@ class InMemoryVideoRepository:
         return self._rows.get(video_id)
 
     async def list_for_owner(
-        self, owner_id: UUID, *, status: VideoStatus | None, search: str | None, limit: int, offset: int
+        self,
+        owner_id: UUID,
+        *,
+        status: VideoStatus | None,
+        search: str | None,
+        limit: int,
+        offset: int,
+        tag_ids: Sequence[UUID] = (),
     ) -> VideoPage:
-        """Newest first, filtered like the SQL version (case-insensitive title search)."""
+        """Newest first, filtered like the SQL version (case-insensitive title search, every tag on the video)."""
         needle = (search or "").strip().lower()
+        wanted = set(tag_ids)
         mine = [
             v
             for v in self._rows.values()
-            if v.owner_id == owner_id and (status is None or v.status is status) and needle in v.title.lower()
+            if v.owner_id == owner_id
+            and (status is None or v.status is status)
+            and needle in v.title.lower()
+            and wanted <= self._video_tags.get(v.id, set())
         ]
         mine.sort(key=lambda v: (v.uploaded_at, v.id), reverse=True)
         return VideoPage(items=tuple(mine[offset : offset + limit]), total=len(mine))
@@ -64,7 +77,7 @@ class InMemoryVideoRepository:
 
     async def delete(self, video_id: UUID) -> None:
         """Remove the video, its transcript and scenes, and take it out of every group (`updated_at` untouched)."""
-        for rows in (self._rows, self._transcripts, self._scenes):
+        for rows in (self._rows, self._transcripts, self._scenes, self._video_tags):
             rows.pop(video_id, None)
         for group_id, group in list(self._groups.items()):
             if video_id in group.video_ids:
@@ -127,6 +140,14 @@ class InMemorySceneRepository:
     ) -> None:
         """Replace the video's scenes."""
         self._rows[video_id] = (owner_id, embedder, [replace(s) for s in scenes])
+
+    async def unindexed_videos(self, *, limit: int) -> list[UUID]:
+        """Videos with a scene lacking sentence vectors (the SQL twin finds scenes from before migration 0006)."""
+        return [
+            video_id
+            for video_id, (_, _, scenes) in self._rows.items()
+            if any(len(s.sentence_vectors) != len(s.scene.sentences) for s in scenes)
+        ][:limit]
 
     async def for_video(self, video_id: UUID) -> list[Scene]:
         """The video's scenes in order."""

@@ -1,13 +1,16 @@
-"""Hybrid scene search in one SQL statement: HNSW cosine neighbours and full-text matches, fused by RRF."""
+"""Sentence search in one SQL statement: HNSW cosine neighbours and full-text matches on normalised terms are the
+candidates; each is scored by the shared domain rule (cosine + fuzzy term share) and grouped into its scene."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text as sql
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from domain.questions import Passage
-from domain.retrieval import RRF_K, content_words
+from domain.errors import Unavailable
+from domain.retrieval import SentenceHit, rank_passages, terms
+from domain.scenes import Scene, Sentence
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -15,12 +18,16 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+    from domain.questions import Passage
+
 CANDIDATES = 40
-"""How many neighbours each side contributes before fusion."""
+"""How many sentences each half (vector, full text) contributes."""
 TEXT_MATCHES_MAX = 2000
 """Full-text matches ranked at most: a very common word must not make ranking scan the whole table."""
 
-# Only module constants are formatted into the text; every value is a bound parameter.
+# Only module constants are formatted into the text; every value is a bound parameter. The allowed videos are an
+# array, not a subquery: with a subquery the planner loops over an owner's videos and rebuilds the GIN bitmap of a
+# common word once per video (bench/bench_retrieval.py: 475 → 88 ms median for an owner with 22 videos).
 _SEARCH = sql(
     f"""
     with allowed as (
@@ -30,58 +37,45 @@ _SEARCH = sql(
           and (cast(:videos as uuid[]) is null or v.id = any(cast(:videos as uuid[])))
     ),
     by_vector as (
-        select s.id, row_number() over (order by s.embedding <=> cast(:vector as vector)) as rank
-        from scene s
-        where s.video_id in (select id from allowed)
+        select s.id from scene_sentence s
+        where s.video_id = any(array(select id from allowed))
           and (cast(:owner as uuid) is null or s.owner_id = cast(:owner as uuid))
         order by s.embedding <=> cast(:vector as vector)
         limit :candidates
     ),
     matching as (
-        select s.id, s.text_search from scene s
-        where :terms <> '' and s.text_search @@ to_tsquery('simple', :terms)
-          and s.video_id in (select id from allowed)
+        select s.id, s.terms_search from scene_sentence s
+        where :terms <> '' and s.terms_search @@ to_tsquery('simple', :terms)
+          and s.video_id = any(array(select id from allowed))
         limit {TEXT_MATCHES_MAX}
     ),
     by_text as (
-        select id, row_number() over (order by ts_rank_cd(text_search, to_tsquery('simple', :terms)) desc) as rank
-        from matching
-        order by rank
+        select id from matching
+        order by ts_rank_cd(terms_search, to_tsquery('simple', :terms)) desc, id
         limit :candidates
     ),
-    fused as (
-        select coalesce(v.id, t.id) as id,
-               coalesce(1.0 / ({RRF_K} + v.rank), 0) * :vector_weight
-             + coalesce(1.0 / ({RRF_K} + t.rank), 0) * :text_weight as score
-        from by_vector v full outer join by_text t on v.id = t.id
-    )
-    select s.video_id, a.title, s.index, s.start_sec, s.end_sec, s.text, s.sentences, f.score
-    from fused f join scene s on s.id = f.id join allowed a on a.id = s.video_id
-    where f.score > 0
-    order by f.score desc, s.video_id, s.index
-    limit :limit
+    candidates as (select id from by_vector union select id from by_text)
+    select sc.video_id, a.title, sc.index, sc.start_sec, sc.end_sec, sc.text, sc.sentences,
+           s.position, s.terms, 1 - (s.embedding <=> cast(:vector as vector)) as cosine
+    from candidates c
+    join scene_sentence s on s.id = c.id
+    join scene sc on sc.id = s.scene_id
+    join allowed a on a.id = sc.video_id
     """  # noqa: S608
 )
 
 
 def tsquery_terms(question: str) -> str:
-    """An OR query of the question's content words, safe for `to_tsquery` (only letters, digits, underscore)."""
-    terms = sorted({"".join(c for c in word if c.isalnum() or c == "_") for word in content_words(question)})
-    return " | ".join(term for term in terms if term)
+    """An OR query of the question's normalised terms, safe for `to_tsquery` (letters, digits, '_' and '.')."""
+    cleaned = {"".join(c for c in term if c.isalnum() or c in "_.").strip(".") for term in terms(question)}
+    return " | ".join(sorted(term for term in cleaned if term))
 
 
 class PgVectorSceneSearch:
-    """Searches completed videos' scenes; every question is one round trip."""
+    """Searches completed videos' sentences; every question is one round trip."""
 
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        *,
-        vector_weight: float = 1.0,
-        text_weight: float = 1.0,
-    ) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
-        self._vector_weight, self._text_weight = vector_weight, text_weight
 
     async def search(
         self,
@@ -92,17 +86,32 @@ class PgVectorSceneSearch:
         vector: Sequence[float],
         limit: int,
     ) -> list[Passage]:
-        """The best passages, fused from both rankings."""
+        """The scenes holding the best-matching sentences, best first; `Unavailable` when the database is down."""
+        try:
+            return await self._search(owner_id=owner_id, video_ids=video_ids, text=text, vector=vector, limit=limit)
+        except (OperationalError, InterfaceError) as error:
+            # A refused or dropped connection (the read replica down, say) is an outage, not a bug: say so.
+            raise Unavailable("The database cannot be reached right now; try again shortly.") from error
+
+    async def _search(
+        self,
+        *,
+        owner_id: UUID | None,
+        video_ids: Sequence[UUID] | None,
+        text: str,
+        vector: Sequence[float],
+        limit: int,
+    ) -> list[Passage]:
         if video_ids is not None and not video_ids:
             return []
         async with self._sessions() as session:
             # Iterative HNSW scans keep returning neighbours when the owner/video filter removes many.
             await session.execute(sql("set local hnsw.iterative_scan = relaxed_order"))
-            # psycopg prepares a statement after a few runs; a generic plan for this one takes seconds at 1M scenes
+            # psycopg prepares a statement after a few runs; a generic plan for this one takes seconds at 1M rows
             # (bench/bench_retrieval.py), so always plan it for the actual parameters.
             await session.execute(sql("set local plan_cache_mode = force_custom_plan"))
             # The text half keeps the first 2000 matches of a scan; synchronized scans start each scan elsewhere,
-            # which made the same question return different passages run to run (bench/bench_retrieval.py).
+            # which made the same question return different candidates run to run (bench/bench_retrieval.py).
             await session.execute(sql("set local synchronize_seqscans = off"))
             rows = await session.execute(
                 _SEARCH,
@@ -112,21 +121,23 @@ class PgVectorSceneSearch:
                     "vector": "[" + ",".join(f"{x:.7f}" for x in vector) + "]",
                     "terms": tsquery_terms(text),
                     "candidates": CANDIDATES,
-                    "limit": limit,
-                    "vector_weight": self._vector_weight,
-                    "text_weight": self._text_weight,
                 },
             )
-            return [
-                Passage(
+            hits = [
+                SentenceHit(
                     video_id=row.video_id,
                     title=row.title,
-                    scene_index=row.index,
-                    start=row.start_sec,
-                    end=row.end_sec,
-                    text=row.text,
-                    sentences=tuple((a, b, t) for a, b, t in row.sentences),
-                    score=float(row.score),
+                    scene=Scene(
+                        index=row.index,
+                        start=row.start_sec,
+                        end=row.end_sec,
+                        text=row.text,
+                        sentences=tuple(Sentence(start=a, end=b, text=t) for a, b, t in row.sentences),
+                    ),
+                    position=row.position,
+                    terms=tuple(row.terms.split()),
+                    cosine=float(row.cosine),
                 )
                 for row in rows
             ]
+        return rank_passages(text, hits, limit)

@@ -14,13 +14,20 @@ def async_url(url: str) -> str:
     return url
 
 
-def create_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
-    """Create the async engine; connections are checked before use so a restarted database is survived."""
+def create_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 10, prepared_statements: bool = True
+) -> AsyncEngine:
+    """Create the async engine; connections are checked before use so a restarted database is survived.
+
+    `prepared_statements=False` stops psycopg from preparing repeated statements on the server (its
+    `prepare_threshold`), for PgBouncer in transaction mode without prepared-statement support.
+    """
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
+        connect_args={} if prepared_statements else {"prepare_threshold": None},
     )
 
 

@@ -8,8 +8,22 @@ from uuid import UUID
 from advanced_alchemy.base import DefaultBase, UUIDBase
 from advanced_alchemy.types import GUID, DateTimeUTC
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, func, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Computed,
+    Float,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = DefaultBase
@@ -108,7 +122,7 @@ class TranscriptRow(Base):
 
 
 class SceneRow(UUIDBase):
-    """A scene of a video: its seconds, text, embedding (pgvector, HNSW cosine) and full-text vector."""
+    """A scene of a video: its seconds, text and sentences (the passage an answer reads)."""
 
     __tablename__ = "scene"
     __table_args__ = (
@@ -124,6 +138,25 @@ class SceneRow(UUIDBase):
     text: Mapped[str] = mapped_column(Text)
     sentences: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
     embedder: Mapped[str] = mapped_column(String(100))
+
+
+class SceneSentenceRow(Base):
+    """One sentence of a scene as the index holds it: its normalised terms (full text) and its embedding (HNSW)."""
+
+    __tablename__ = "scene_sentence"
+    __table_args__ = (
+        Index("ix_scene_sentence_scene", "scene_id", "position", unique=True),
+        Index("ix_scene_sentence_video", "video_id"),
+        Index("ix_scene_sentence_owner", "owner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    scene_id: Mapped[UUID] = mapped_column(ForeignKey("scene.id", ondelete="CASCADE"))
+    video_id: Mapped[UUID] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    owner_id: Mapped[UUID] = mapped_column(GUID)
+    position: Mapped[int] = mapped_column(Integer)
+    terms: Mapped[str] = mapped_column(Text)
+    terms_search: Mapped[str] = mapped_column(TSVECTOR, Computed("to_tsvector('simple', terms)", persisted=True))
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
 
 
@@ -179,3 +212,44 @@ class GroupMemberRow(Base):
     video_id: Mapped[UUID] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class ApiKeyRow(UUIDBase):
+    """A user's API key: the SHA-256 digest of its secret (unique, the lookup), never the secret itself."""
+
+    __tablename__ = "api_key"
+    __table_args__ = (
+        Index("uq_api_key_secret_digest", "secret_digest", unique=True),
+        Index("ix_api_key_user_created", "user_id", "created_at"),
+    )
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))
+    secret_digest: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[str]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+
+
+class TagRow(UUIDBase):
+    """An owner's tag; names are unique per owner ignoring case (functional unique index)."""
+
+    __tablename__ = "tag"
+    __table_args__ = (Index("uq_tag_owner_name_lower", "owner_id", func.lower(text("name")), unique=True),)
+
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    color: Mapped[str] = mapped_column(String(7))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class VideoTagRow(Base):
+    """A tag on a video; deleting either removes it."""
+
+    __tablename__ = "video_tag"
+    __table_args__ = (Index("ix_video_tag_tag", "tag_id"),)
+
+    video_id: Mapped[UUID] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[UUID] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True)

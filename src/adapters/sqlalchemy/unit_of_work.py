@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
 from adapters.sqlalchemy.repositories import (
+    SqlAlchemyApiKeyRepository,
     SqlAlchemyChatRepository,
     SqlAlchemyGroupRepository,
     SqlAlchemyLoginSessionRepository,
     SqlAlchemyOneTimeTokenRepository,
     SqlAlchemyPipelineCheckRepository,
     SqlAlchemySceneRepository,
+    SqlAlchemyTagRepository,
     SqlAlchemyTranscriptRepository,
     SqlAlchemyUserRepository,
     SqlAlchemyVideoRepository,
+    SqlAlchemyVideoTextIndex,
 )
-from domain.errors import Unavailable
+from domain.errors import InvalidInput, Unavailable
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -44,6 +47,9 @@ class SqlAlchemyUnitOfWork:
         self.scenes = SqlAlchemySceneRepository(self._session)
         self.chats = SqlAlchemyChatRepository(self._session)
         self.groups = SqlAlchemyGroupRepository(self._session)
+        self.api_keys = SqlAlchemyApiKeyRepository(self._session)
+        self.tags = SqlAlchemyTagRepository(self._session)
+        self.video_text = SqlAlchemyVideoTextIndex(self._session)
         return self
 
     async def __aexit__(
@@ -62,8 +68,18 @@ class SqlAlchemyUnitOfWork:
         if isinstance(exc, OperationalError | InterfaceError):
             # A dropped or refused connection is the database being down, not a bug: say so.
             raise Unavailable("The database cannot be reached right now; try again shortly.") from exc
+        if isinstance(exc, DataError):
+            # A value PostgreSQL cannot hold is the client's input, not a bug (found by fuzzing: NUL in a name).
+            raise InvalidInput(_data_error_detail(exc)) from exc
 
     async def commit(self) -> None:
         """Commit the transaction."""
         assert self._session is not None, "commit() outside `async with`"
         await self._session.commit()
+
+
+def _data_error_detail(error: DataError) -> str:
+    """A sentence for the client about a value the database refused."""
+    if "NUL" in str(error.orig) or "0x00" in str(error.orig):
+        return "Text cannot contain NUL characters (U+0000). Remove them and try again."
+    return "A value cannot be stored as given (out of range or not valid text). Check the input and try again."

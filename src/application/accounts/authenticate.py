@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.accounts import TokenKind, User
+from domain.api_keys import ApiKeyScope
 from domain.errors import Unauthorized
 
 if TYPE_CHECKING:
@@ -18,10 +19,19 @@ if TYPE_CHECKING:
 # `User` and `UUID` are imported at run time: the HTTP layer resolves this dataclass's field types.
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Caller:
-    """An authenticated user and the session the token belongs to."""
+    """An authenticated user and the session the token belongs to, or the API key that was presented."""
 
     user: User
-    session_id: UUID
+    session_id: UUID | None
+    """None when an API key authenticated the request."""
+    api_key_id: UUID | None = None
+    scopes: frozenset[ApiKeyScope] | None = None
+    """What the API key may do; None for a login session, which may do everything."""
+
+    @property
+    def by_api_key(self) -> bool:
+        """Whether an API key (not a login) authenticated the request."""
+        return self.api_key_id is not None
 
 
 class Authenticate:

@@ -31,8 +31,13 @@ class SessionTokens:
 def mint_tokens(
     issuer: TokenIssuer, policy: AccountPolicy, user: User, session: LoginSession, now: datetime
 ) -> SessionTokens:
-    """Sign an access token (capped by the session's end) and the session's current refresh token."""
+    """Sign an access token (capped by the session's end) and the session's current refresh token.
+
+    The refresh token expires after the idle lifetime (inactivity timeout) or at the session's absolute end,
+    whichever comes first; each refresh issues a new one, so an active session lives until its absolute end.
+    """
     access_expires = min(now + policy.access_lifetime, session.expires_at)
+    refresh_expires = min(now + policy.session_idle_lifetime, session.expires_at)
     access = issuer.issue(
         TokenClaims(
             kind=TokenKind.ACCESS,
@@ -48,7 +53,7 @@ def mint_tokens(
             subject=user.id,
             token_id=session.refresh_token_id,
             session_id=session.id,
-            expires_at=session.expires_at,
+            expires_at=refresh_expires,
         )
     )
     return SessionTokens(
@@ -57,5 +62,5 @@ def mint_tokens(
         access_token=access,
         access_expires_at=access_expires,
         refresh_token=refresh,
-        refresh_expires_at=session.expires_at,
+        refresh_expires_at=refresh_expires,
     )

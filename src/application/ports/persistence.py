@@ -12,10 +12,12 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from domain.accounts import LoginSession, OneTimeToken, User
+    from domain.api_keys import ApiKey
     from domain.groups import Group
     from domain.pipeline_check import PipelineCheck
     from domain.questions import ChatEntry, Scope
     from domain.scenes import Scene
+    from domain.tags import Tag
     from domain.transcript import Transcript
     from domain.videos import Video, VideoStatus
 
@@ -120,9 +122,17 @@ class VideoRepository(Protocol):
         ...
 
     async def list_for_owner(
-        self, owner_id: UUID, *, status: VideoStatus | None, search: str | None, limit: int, offset: int
+        self,
+        owner_id: UUID,
+        *,
+        status: VideoStatus | None,
+        search: str | None,
+        limit: int,
+        offset: int,
+        tag_ids: Sequence[UUID] = (),
     ) -> VideoPage:
-        """The owner's videos, newest first, optionally of one status and with `search` in the title."""
+        """The owner's videos, newest first, optionally of one status, with `search` in the title and carrying
+        every tag of `tag_ids`."""
         ...
 
     async def count_for_owner(self, owner_id: UUID) -> int:
@@ -165,14 +175,14 @@ class TranscriptRepository(Protocol):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EmbeddedScene:
-    """A scene with its embedding, ready for the index."""
+    """A scene with one embedding per sentence (in the scene's order), ready for the index."""
 
     scene: Scene
-    embedding: Sequence[float]
+    sentence_vectors: Sequence[Sequence[float]]
 
 
 class SceneRepository(Protocol):
-    """The scenes of every video with their embeddings (the searchable index)."""
+    """The scenes of every video with their sentences' embeddings (the searchable index)."""
 
     async def replace_for_video(
         self, video_id: UUID, owner_id: UUID, scenes: Sequence[EmbeddedScene], *, embedder: str
@@ -182,6 +192,10 @@ class SceneRepository(Protocol):
 
     async def for_video(self, video_id: UUID) -> list[Scene]:
         """The video's scenes in order."""
+        ...
+
+    async def unindexed_videos(self, *, limit: int) -> list[UUID]:
+        """Videos with scenes but no sentence index (indexed before migration 0006): they need a reindex."""
         ...
 
 
@@ -249,6 +263,75 @@ class GroupRepository(Protocol):
         ...
 
 
+class ApiKeyRepository(Protocol):
+    """Stores API keys by the digest of their secret (the secret itself is never stored)."""
+
+    async def add(self, key: ApiKey) -> None:
+        """Store a new key."""
+        ...
+
+    async def get(self, key_id: UUID) -> ApiKey | None:
+        """The key, or None."""
+        ...
+
+    async def get_by_digest(self, secret_digest: str) -> ApiKey | None:
+        """The key whose secret has this digest (revoked or not), or None."""
+        ...
+
+    async def list_live(self, user_id: UUID) -> list[ApiKey]:
+        """The user's keys that are not revoked, newest first."""
+        ...
+
+    async def update(self, key: ApiKey) -> None:
+        """Store the key's new last-used or revoked time."""
+        ...
+
+
+class TagRepository(Protocol):
+    """An owner's tags and which of their videos carry them."""
+
+    async def add(self, tag: Tag) -> None:
+        """Store a new tag; raise `domain.errors.Conflict` if the owner has a tag of that name (any case)."""
+        ...
+
+    async def get(self, tag_id: UUID) -> Tag | None:
+        """The tag, or None."""
+        ...
+
+    async def list_for_owner(self, owner_id: UUID) -> list[Tag]:
+        """The owner's tags by name (case-insensitive)."""
+        ...
+
+    async def update(self, tag: Tag) -> None:
+        """Store a new name or colour; raise `domain.errors.Conflict` if the new name is taken (any case)."""
+        ...
+
+    async def delete(self, tag_id: UUID) -> None:
+        """Remove the tag from every video and delete it."""
+        ...
+
+    async def attach(self, tag_id: UUID, video_id: UUID) -> None:
+        """Put the tag on the video (already there: nothing changes)."""
+        ...
+
+    async def detach(self, tag_id: UUID, video_id: UUID) -> None:
+        """Take the tag off the video (not there: nothing changes)."""
+        ...
+
+    async def for_videos(self, video_ids: Sequence[UUID]) -> dict[UUID, list[Tag]]:
+        """Each video's tags by name; videos without tags are left out."""
+        ...
+
+
+class VideoTextIndex(Protocol):
+    """Finds an owner's videos by the words of their title and description."""
+
+    async def matching(self, owner_id: UUID, terms: Sequence[str], *, limit: int) -> list[Video]:
+        """The owner's videos whose title or description contains any of `terms` (case-insensitive substrings),
+        newest first, at most `limit`."""
+        ...
+
+
 class AccountDataEraser(Protocol):
     """Removes one kind of a user's data kept outside the account rows (files, vectors, …) when they leave."""
 
@@ -269,6 +352,9 @@ class UnitOfWork(Protocol):
     scenes: SceneRepository
     chats: ChatRepository
     groups: GroupRepository
+    api_keys: ApiKeyRepository
+    tags: TagRepository
+    video_text: VideoTextIndex
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

@@ -42,6 +42,17 @@ class Answerer(Protocol):
         ...
 
 
+    async def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """The question rewritten to stand on its own after the earlier (question, answer) turns, for searching;
+        unchanged when it already does."""
+        ...
+
+    def summarise(self, request: str, scenes: Sequence[Passage]) -> AsyncIterator[str | Answer]:
+        """Yield a summary of whole videos (`scenes`: every scene of each, in order, video after video) as it is
+        written, then the `Answer`, citing the scenes it draws on."""
+        ...
+
+
 class AnswererChooser(Protocol):
     """Picks the answerer for a question: the asker's own OpenAI key when set, else the server's choice."""
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from application.groups.manage_groups import owned_group
 from application.groups.sharing import shared_group
 from domain.errors import Conflict, NotFound
-from domain.questions import Answer, ChatEntry, Scope, ScopeKind, clean_question
+from domain.followups import asks_for_summary
+from domain.questions import Answer, ChatEntry, Passage, Scope, ScopeKind, clean_question
 from domain.videos import VideoStatus
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 PASSAGES = 6
 HISTORY_TURNS = 3
+SUMMARY_VIDEOS = 10
+"""A summary of a whole library covers its ten newest videos."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,14 +63,19 @@ class _Answering:
         self._uow, self._search, self._embedder, self._answerers, self._clock = uow, search, embedder, answerers, clock
 
     async def run(self, asking: _Asking) -> AsyncIterator[str | ChatEntry]:
-        vector = await asyncio.to_thread(self._embedder.embed_query, asking.question)
-        passages = await self._search.search(
-            owner_id=asking.owner_id, video_ids=asking.video_ids, text=asking.question, vector=vector, limit=PASSAGES
-        )
+        answerer = self._answerers.for_asker(asking.api_key)
+        if asks_for_summary(asking.question):
+            pieces = answerer.summarise(asking.question, await self._whole_videos(asking))
+        else:
+            # A follow-up ("and for children?") is searched as the question it continues.
+            searched = await answerer.standalone(asking.question, asking.history) if asking.history else asking.question
+            vector = await asyncio.to_thread(self._embedder.embed_query, searched)
+            passages = await self._search.search(
+                owner_id=asking.owner_id, video_ids=asking.video_ids, text=searched, vector=vector, limit=PASSAGES
+            )
+            pieces = answerer.answer(asking.question, passages, history=asking.history)
         answer: Answer | None = None
-        async for piece in self._answerers.for_asker(asking.api_key).answer(
-            asking.question, passages, history=asking.history
-        ):
+        async for piece in pieces:
             if isinstance(piece, Answer):
                 answer = piece
             else:
@@ -85,6 +93,32 @@ class _Answering:
             await uow.chats.add(entry)
             await uow.commit()
         yield entry
+
+    async def _whole_videos(self, asking: _Asking) -> list[Passage]:
+        """Every scene of the videos in scope, video after video (the first `SUMMARY_VIDEOS` of a library)."""
+        async with self._uow as uow:
+            if asking.video_ids is None:
+                page = await uow.videos.list_for_owner(
+                    asking.owner_id, status=VideoStatus.COMPLETED, search=None, limit=SUMMARY_VIDEOS, offset=0
+                )
+                videos = list(page.items)
+            else:
+                found = [await uow.videos.get(video_id) for video_id in asking.video_ids[:SUMMARY_VIDEOS]]
+                videos = [v for v in found if v is not None and v.status is VideoStatus.COMPLETED]
+            return [
+                Passage(
+                    video_id=video.id,
+                    title=video.title,
+                    scene_index=scene.index,
+                    start=scene.start,
+                    end=scene.end,
+                    text=scene.text,
+                    sentences=tuple((s.start, s.end, s.text) for s in scene.sentences),
+                    score=0.0,
+                )
+                for video in videos
+                for scene in await uow.scenes.for_video(video.id)
+            ]
 
 
 async def _collect(stream: AsyncIterator[str | ChatEntry]) -> ChatEntry:

@@ -7,8 +7,9 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from domain.commands import DeleteStoredFile, ProcessVideo
+from domain.commands import DeleteStoredFile, ProcessVideo, ReindexVideo
 from domain.errors import InvalidInput, NotFound, Unavailable
+from domain.videos import VideoStatus
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from application.ports.persistence import UnitOfWork, VideoPage
     from application.ports.storage import BlobStorage
     from application.ports.system import Clock, JobQueue
-    from domain.videos import Video, VideoStatus
+    from domain.videos import Video
 
 log = logging.getLogger(__name__)
 NO_SUCH_VIDEO = "There is no video with that id."
@@ -41,6 +42,8 @@ class VideoQuery:
     search: str | None = None
     limit: int = 20
     offset: int = 0
+    tag_ids: tuple[UUID, ...] = ()
+    """Only videos carrying every one of these tags (the caller's own)."""
 
 
 class ListVideos:
@@ -54,8 +57,17 @@ class ListVideos:
         if not 1 <= query.limit <= PAGE_MAX or query.offset < 0:
             raise InvalidInput(f"limit must be 1–{PAGE_MAX} and offset 0 or more.")
         async with self._uow as uow:
+            for tag_id in query.tag_ids:
+                tag = await uow.tags.get(tag_id)
+                if tag is None or tag.owner_id != caller.user.id:
+                    raise NotFound("There is no tag with that id.")
             return await uow.videos.list_for_owner(
-                caller.user.id, status=query.status, search=query.search, limit=query.limit, offset=query.offset
+                caller.user.id,
+                status=query.status,
+                search=query.search,
+                limit=query.limit,
+                offset=query.offset,
+                tag_ids=query.tag_ids,
             )
 
 
@@ -72,17 +84,25 @@ class GetVideo:
 
 
 class EditVideo:
-    """Change a video's title and/or description."""
+    """Change a video's title and/or description. A new title is re-embedded with every sentence (it is part of
+    what is searched), in the background."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, uow: UnitOfWork, queue: JobQueue) -> None:
+        self._uow, self._queue = uow, queue
 
     async def __call__(self, caller: Caller, video_id: UUID, *, title: str | None, description: str | None) -> Video:
         """The edited video."""
         async with self._uow as uow:
-            video = (await owned_video(uow, caller, video_id)).edit(title=title, description=description)
+            before = await owned_video(uow, caller, video_id)
+            video = before.edit(title=title, description=description)
             await uow.videos.update(video)
             await uow.commit()
+        if video.title != before.title and video.status is VideoStatus.COMPLETED:
+            try:
+                await self._queue.enqueue(ReindexVideo(video_id=video.id))
+            except Unavailable:
+                # The edit stands; search keeps the old title until the next `askvideo reindex`.
+                log.warning("reindex after a title change could not be queued", extra={"video_id": str(video.id)})
         return video
 
 
@@ -146,12 +166,16 @@ class RequeueStalledVideos:
         self._uow, self._queue, self._clock, self._lease = uow, queue, clock, lease
 
     async def __call__(self, *, limit: int = 100) -> list[UUID]:
-        """Queue every stalled video once more; return their ids."""
+        """Queue every stalled video once more, and a reindex of every video indexed in an older format; return
+        their ids."""
         async with self._uow as uow:
             stalled = await uow.videos.stalled(now=self._clock.now(), lease=self._lease, limit=limit)
+            unindexed = await uow.scenes.unindexed_videos(limit=limit)
         for video_id in stalled:
             await self._queue.enqueue(ProcessVideo(video_id=video_id))
-        return stalled
+        for video_id in unindexed:
+            await self._queue.enqueue(ReindexVideo(video_id=video_id))
+        return stalled + unindexed
 
 
 class EraseUserVideos:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from application.ports.persistence import EmbeddedScene
 from domain.errors import DomainError, InvalidInput, Unavailable
+from domain.retrieval import contextual
 from domain.scenes import SceneRules, cut_scenes, split_sentences
 from domain.videos import Stage
 
@@ -46,19 +47,25 @@ def cosine(a: list[float], b: list[float]) -> float:
 
 
 def index_transcript(
-    transcript: Transcript, embedder: Embedder, rules: SceneRules, progress: _Progress | None = None
+    transcript: Transcript, title: str, embedder: Embedder, rules: SceneRules, progress: _Progress | None = None
 ) -> list[EmbeddedScene]:
-    """Sentences → neighbour similarity → scenes → scene embeddings (CPU-bound: call it in a thread)."""
+    """Sentences → embeddings (each with the video's title before it) → scenes cut where the topic shifts.
+
+    One embedding pass: the sentence vectors both cut the scenes and are the index. CPU-bound: call it in a thread.
+    """
     sentences = split_sentences(transcript.segments)
-    vectors = embedder.embed_passages([s.text for s in sentences]) if sentences else []
-    similarity = [cosine(vectors[i], vectors[i + 1]) for i in range(len(vectors) - 1)]
+    vectors = embedder.embed_passages([contextual(title, s.text) for s in sentences]) if sentences else []
     if progress:
-        progress.set(Stage.INDEXING, 0.5)
+        progress.set(Stage.INDEXING, 0.9)
+    similarity = [cosine(vectors[i], vectors[i + 1]) for i in range(len(vectors) - 1)]
     scenes: list[Scene] = cut_scenes(sentences, similarity, rules)
-    embeddings = embedder.embed_passages([scene.text for scene in scenes]) if scenes else []
+    indexed, first = [], 0
+    for scene in scenes:
+        indexed.append(EmbeddedScene(scene=scene, sentence_vectors=vectors[first : first + len(scene.sentences)]))
+        first += len(scene.sentences)
     if progress:
         progress.set(Stage.INDEXING, 1.0)
-    return [EmbeddedScene(scene=s, embedding=e) for s, e in zip(scenes, embeddings, strict=True)]
+    return indexed
 
 
 class _Progress:
@@ -137,11 +144,11 @@ class ProcessVideoJob:
                 transcriber.transcribe, audio, on_progress=lambda f: progress.set(Stage.TRANSCRIBING, f)
             )
         progress.set(Stage.INDEXING, 0.0)
-        scenes = await asyncio.to_thread(self._index, transcript, progress)
+        scenes = await asyncio.to_thread(self._index, video, transcript, progress)
         return transcript, scenes
 
-    def _index(self, transcript: Transcript, progress: _Progress) -> list[EmbeddedScene]:
-        return index_transcript(transcript, self._embedder, self._rules.scenes, progress)
+    def _index(self, video: Video, transcript: Transcript, progress: _Progress) -> list[EmbeddedScene]:
+        return index_transcript(transcript, video.title, self._embedder, self._rules.scenes, progress)
 
     async def _beat(self, video_id: UUID, progress: _Progress) -> None:
         """Save progress regularly; each save is also the heartbeat that keeps the job's claim."""

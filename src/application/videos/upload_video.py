@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.commands import ProcessVideo
-from domain.errors import InvalidMedia, NotFound, Unavailable
+from domain.errors import InvalidMedia, NotFound, TooLarge, Unavailable
 from domain.media import media_type_for
 from domain.videos import Video, check_quota
 
@@ -32,6 +32,22 @@ class UploadCommand:
     size_bytes: int
 
 
+MIN_DURATION_SECONDS = 0.5
+
+
+def check_duration(seconds: float, limit: float | None) -> None:
+    """Refuse a recording too short to hold a word, or longer than a worker should spend on (a tiny file may declare
+    hours of audio: only the content's real duration counts, and it is bounded)."""
+    if seconds < MIN_DURATION_SECONDS:
+        raise InvalidMedia(
+            f"The recording lasts {seconds:.2f} s, under {MIN_DURATION_SECONDS} s: there is nothing to transcribe."
+        )
+    if limit is not None and seconds > limit:
+        raise TooLarge(
+            f"The recording lasts {seconds / 3600:.1f} hours; recordings of up to {limit / 3600:g} hours are accepted."
+        )
+
+
 class CheckUploadAllowed:
     """Answer early, before receiving a large body, whether the caller may upload another video."""
 
@@ -50,14 +66,25 @@ class CheckUploadAllowed:
 class UploadVideo:
     """Store a new video and queue it; on any failure nothing is left behind (no row, no file)."""
 
-    def __init__(self, uow: UnitOfWork, probe: MediaProbe, storage: BlobStorage, queue: JobQueue, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        probe: MediaProbe,
+        storage: BlobStorage,
+        queue: JobQueue,
+        clock: Clock,
+        *,
+        max_duration_seconds: float | None = None,
+    ) -> None:
         self._uow, self._probe, self._storage, self._queue, self._clock = uow, probe, storage, queue, clock
+        self._max_duration = max_duration_seconds
 
     async def __call__(self, caller: Caller, command: UploadCommand) -> Video:
         """The pending video; InvalidInput, InvalidMedia, LimitReached with a reason; Unavailable: storage is down."""
         if command.size_bytes == 0:
             raise InvalidMedia("The file is empty.")
         info = await asyncio.to_thread(self._probe.probe, command.file)
+        check_duration(info.duration, self._max_duration)
         video = Video.upload(
             owner_id=caller.user.id,
             title=command.title,

@@ -82,7 +82,21 @@ def run_ask(settings: Settings, target: str, question: str) -> None:
     _run(settings, lambda container: _ask(container, target, path if path.is_file() else None, question))
 
 
-async def _evaluate(container: Container, dataset: Path, data: dict) -> dict[str, float]:
+def _truth(talks: dict[str, tuple[uuid.UUID, list[dict]]], item: dict) -> tuple[uuid.UUID, float, float] | None:
+    """(video, start, end) of the sentence that answers a question, or None for an unanswerable one."""
+    if not item.get("talk"):
+        return None
+    video_id, sentences = talks[item["talk"]]
+    sentence = sentences[item["sentence"]]
+    return video_id, sentence["start"], sentence["end"]
+
+
+def _first_hit(entry: ChatEntry, truth: tuple[uuid.UUID, float, float] | None) -> bool:
+    first = entry.citations[0] if entry.citations else None
+    return bool(truth and first and first.video_id == truth[0] and overlaps(first.start, first.end, *truth[1:]))
+
+
+async def _ingest_talks(container: Container, dataset: Path, data: dict) -> dict[str, tuple[uuid.UUID, list[dict]]]:
     known = IngestedFiles(container.settings().data_dir)
     talks: dict[str, tuple[uuid.UUID, list[dict]]] = {}
     for talk in data["talks"]:
@@ -92,18 +106,19 @@ async def _evaluate(container: Container, dataset: Path, data: dict) -> dict[str
         if video.status.value != "completed":
             raise StartupError(f"{path.name}: processing failed: {video.error_message}")
         talks[talk["id"]] = (video.id, talk["sentences"])
+    return talks
+
+
+async def _evaluate(container: Container, dataset: Path, data: dict) -> dict[str, float]:
+    talks = await _ingest_talks(container, dataset, data)
     caller = await _owner(container, EVAL_USER)
     ask = container.use_cases.ask_question()
     search, embedder = container.gateways.search(), container.gateways.embedder()
     card = Scorecard()
     for item in data["questions"]:
-        truth = None
-        if item.get("talk"):
-            video_id, sentences = talks[item["talk"]]
-            sentence = sentences[item["sentence"]]
-            truth = (video_id, sentence["start"], sentence["end"])
+        truth = _truth(talks, item)
         started = time.perf_counter()
-        entry = await ask(caller, AskCommand(question=item["question"], scope=Scope.library()))
+        entry = await ask(caller, AskCommand(question=item["question"], scope=Scope.library(), history=[]))
         latency = time.perf_counter() - started
         passages = await search.search(
             owner_id=caller.user.id,
@@ -112,23 +127,65 @@ async def _evaluate(container: Container, dataset: Path, data: dict) -> dict[str
             vector=await asyncio.to_thread(embedder.embed_query, item["question"]),
             limit=3,
         )
-        first = entry.citations[0] if entry.citations else None
-        hit1 = bool(truth and first and first.video_id == truth[0] and overlaps(first.start, first.end, *truth[1:]))
+        top3 = sorted(
+            ((score, p.video_id, *p.sentences[i][:2]) for p in passages for score, i in p.best_sentences()),
+            key=lambda s: -s[0],
+        )[:3]
         hit3 = bool(truth) and any(
-            p.video_id == truth[0] and overlaps(p.start, p.end, *truth[1:])
-            for p in passages  # type: ignore[index]
+            video_id == truth[0] and overlaps(start, end, *truth[1:])  # type: ignore[index]
+            for _, video_id, start, end in top3
         )
+        first = entry.citations[0] if entry.citations else None
         card.add(
             Outcome(
                 answerable=truth is not None,
-                hit_at_1=hit1,
-                hit_at_3=hit1 or hit3,
+                hit_at_1=_first_hit(entry, truth),
+                hit_at_3=_first_hit(entry, truth) or hit3,
                 answered=entry.grounded,
                 citation_seconds=(first.end - first.start) if first else None,
                 latency=latency,
             )
         )
-    return card.summary()
+    summary = card.summary()
+    summary.update(await _follow_ups(container, dataset, data, talks))
+    summary.update(await _summaries(container, talks))
+    return summary
+
+
+async def _follow_ups(
+    container: Container, dataset: Path, data: dict, talks: dict[str, tuple[uuid.UUID, list[dict]]]
+) -> dict[str, float]:
+    """Follow-ups (followups.json beside the set): hit@1 asked after their question, and asked alone."""
+    path = dataset.parent / "followups.json"
+    if not path.is_file():
+        return {}
+    questions = {item["id"]: item for item in data["questions"]}
+    caller = await _owner(container, EVAL_USER)
+    ask = container.use_cases.ask_question()
+    in_chat = alone = 0
+    followups = json.loads(path.read_text())["followups"]
+    for item in followups:
+        truth = _truth(talks, questions[item["answer"]])
+        before = await ask(caller, AskCommand(question=questions[item["after"]]["question"], scope=Scope.library()))
+        turn = [(before.question, before.answer)]
+        in_chat += _first_hit(
+            await ask(caller, AskCommand(question=item["question"], scope=Scope.library(), history=turn)), truth
+        )
+        alone += _first_hit(
+            await ask(caller, AskCommand(question=item["question"], scope=Scope.library(), history=[])), truth
+        )
+    return {"follow-up hit@1": in_chat / len(followups), "follow-up hit@1 asked alone": alone / len(followups)}
+
+
+async def _summaries(container: Container, talks: dict[str, tuple[uuid.UUID, list[dict]]]) -> dict[str, float]:
+    """ "Summarise this video" for each talk: the share whose summary is grounded and cites only that talk."""
+    caller = await _owner(container, EVAL_USER)
+    ask = container.use_cases.ask_question()
+    good = 0
+    for video_id, _ in talks.values():
+        entry = await ask(caller, AskCommand(question="Summarise this video", scope=Scope.video(video_id)))
+        good += entry.grounded and len(entry.citations) >= 3 and {c.video_id for c in entry.citations} == {video_id}
+    return {"summaries grounded": good / len(talks)} if talks else {}
 
 
 def run_eval(settings: Settings, dataset: str) -> dict[str, float]:

@@ -234,6 +234,7 @@ def worker(settings: Settings) -> None:
         threads=settings.worker_threads,
         sweep_every=settings.sweep_interval_seconds,
         parent_pid=int(parent) if parent and parent.isdigit() else None,
+        metrics_address=(settings.host, settings.worker_metrics_port) if settings.worker_metrics_port else None,
     )
 
 
@@ -245,10 +246,16 @@ def _spawn_workers(settings: Settings) -> list[subprocess.Popen[bytes]]:
         "ASKVIDEO_DATA_DIR": str(settings.data_dir),
         SERVE_PID_VARIABLE: str(os.getpid()),
     }
+    port = settings.worker_metrics_port
     return [
         # Own session: a Ctrl-C reaches `serve` only, which then stops workers, then the servers, in order.
-        subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "worker"], env=env, start_new_session=True)
-        for _ in range(settings.workers)
+        subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli", "worker"],
+            # Each worker its own metrics port: the configured one, then the next ones.
+            env={**env, "ASKVIDEO_WORKER_METRICS_PORT": str(port + index)} if port else env,
+            start_new_session=True,
+        )
+        for index in range(settings.workers)
     ]
 
 
@@ -302,5 +309,5 @@ def serve(settings: Settings, *, api_only: bool) -> None:
             port=settings.port,
             log_config=None,
             proxy_headers=True,
-            forwarded_allow_ips="127.0.0.1",
+            forwarded_allow_ips=list(settings.trusted_proxy_list),
         )

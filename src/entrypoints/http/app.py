@@ -13,17 +13,26 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from application.accounts.authenticate import Caller
 from entrypoints.container import close_gateways
-from entrypoints.http.auth import ACCESS_COOKIE, CookiePolicy, require_caller
+from entrypoints.http.auth import ACCESS_COOKIE, CookiePolicy, Operator, require_caller, require_operator
 from entrypoints.http.controllers.accounts import AuthController, MeController
+from entrypoints.http.controllers.api_keys import ApiKeyController
 from entrypoints.http.controllers.groups import GroupController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.openai_compat import OpenAiController
 from entrypoints.http.controllers.questions import QuestionController
+from entrypoints.http.controllers.search import SearchController
 from entrypoints.http.controllers.shared import SharedController
 from entrypoints.http.controllers.system import SystemController
+from entrypoints.http.controllers.tags import TagController, VideoTagController
 from entrypoints.http.controllers.videos import MediaDelivery, VideoController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
-from entrypoints.http.middleware import request_id_middleware
-from entrypoints.http.protection import protection_middleware
+from entrypoints.http.mcp import McpMount, mcp_route
+from entrypoints.http.metrics import HttpMetrics, metrics_route
+from entrypoints.http.middleware import USER_ID_STATE, request_id_middleware
+from entrypoints.http.openapi import document_errors_on_startup
+from entrypoints.http.protection import protection_middleware, security_headers_hook
+from entrypoints.http.uploads import remove_abandoned_uploads
+from entrypoints.http.web_ui import web_ui_handlers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -54,9 +63,15 @@ def create_app(container: Container) -> Litestar:
     settings = container.settings()
     cookie_policy = CookiePolicy(secure=settings.cookie_secure)
     authenticate = container.use_cases.authenticate
+    authenticate_api_key = container.use_cases.authenticate_api_key
 
     async def provide_caller(request: Request) -> Caller:
-        return await require_caller(request, authenticate())
+        caller = await require_caller(request, authenticate(), authenticate_api_key())
+        request.scope["state"][USER_ID_STATE] = str(caller.user.id)  # for the request's log line
+        return caller
+
+    def provide_operator(request: Request) -> Operator:
+        return require_operator(request, settings.operator_token)
 
     def provide_cookie_policy() -> CookiePolicy:
         return cookie_policy
@@ -64,9 +79,12 @@ def create_app(container: Container) -> Litestar:
     async def on_shutdown() -> None:
         await close_gateways(container)
 
+    metrics = HttpMetrics()
+    mcp = McpMount(container)
     return Litestar(
         route_handlers=[
             HealthController,
+            metrics_route(metrics, settings.metrics_token),
             SystemController,
             AuthController,
             MeController,
@@ -74,10 +92,19 @@ def create_app(container: Container) -> Litestar:
             QuestionController,
             GroupController,
             SharedController,
+            ApiKeyController,
+            TagController,
+            VideoTagController,
+            SearchController,
+            OpenAiController,
+            mcp_route(mcp),
+            *web_ui_handlers(settings.web_ui_dir),
         ],
+        lifespan=[mcp.lifespan],
         dependencies={
             **_use_case_dependencies(container),
             "caller": Provide(provide_caller),
+            "operator": Provide(provide_operator, sync_to_thread=False),
             "cookie_policy": Provide(provide_cookie_policy, sync_to_thread=False),
             "upload_policy": _provide(container.upload_policy),
             "media_delivery": _provide(lambda: MediaDelivery(accel_prefix=settings.media_accel_prefix)),
@@ -86,14 +113,17 @@ def create_app(container: Container) -> Litestar:
         # Outermost first: every response (even a refused one) gets a request id and the security headers.
         middleware=[
             request_id_middleware,
+            metrics.middleware,
             protection_middleware(settings.allowed_origins, hsts=settings.base_url.startswith("https://")),
         ],
+        before_send=[metrics.count_unmatched, security_headers_hook(hsts=settings.base_url.startswith("https://"))],
         cors_config=CORSConfig(
             allow_origins=list(settings.allowed_origins),
             allow_credentials=True,
             allow_headers=["content-type", "x-csrf-token", "authorization", "x-request-id"],
             expose_headers=["x-request-id", "retry-after"],
         ),
+        on_startup=[document_errors_on_startup, lambda: remove_abandoned_uploads(container.upload_policy().folder)],
         on_shutdown=[on_shutdown],
         openapi_config=OpenAPIConfig(
             title="Ask Video API",
@@ -110,6 +140,7 @@ def create_app(container: Container) -> Litestar:
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
                     "cookie": SecurityScheme(type="apiKey", name=ACCESS_COOKIE, security_scheme_in="cookie"),
+                    "operator": SecurityScheme(type="apiKey", name="X-Operator-Token", security_scheme_in="header"),
                 }
             ),
         ),

@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain import errors
+from entrypoints.http.audit import audit_refusal
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -59,8 +60,9 @@ def _body(detail: str, code: str, status: int, headers: dict[str, str] | None = 
     )
 
 
-def domain_error(_: Request, error: errors.DomainError) -> Response[dict[str, str]]:
-    """A domain error: its own message and code, its mapped status."""
+def domain_error(request: Request, error: errors.DomainError) -> Response[dict[str, str]]:
+    """A domain error: its own message and code, its mapped status (refusals also go to the audit log)."""
+    audit_refusal(request, error)
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, errors.RateLimited) else None
     return _body(error.detail, error.code, status_for(error), headers)
 

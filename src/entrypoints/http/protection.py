@@ -8,7 +8,7 @@ from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Awaitable, Callable, Iterable
 
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -109,6 +109,20 @@ def protection_middleware(allowed_origins: Iterable[str], *, hsts: bool) -> ASGI
         return middleware
 
     return factory
+
+
+def security_headers_hook(*, hsts: bool) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A `before_send` hook giving the security headers to responses no route handled (404, 405), which Litestar
+    sends without running the app's middleware. Headers already present are left alone."""
+    extra = [*SECURITY_HEADERS, *([HSTS] if hsts else [])]
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {bytes(name).lower() for name, _ in headers}
+            message["headers"] = [*headers, *((name, value) for name, value in extra if name not in present)]
+
+    return before_send
 
 
 def _own_origin(scope: Scope, headers: dict[bytes, bytes]) -> bytes:

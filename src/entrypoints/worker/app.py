@@ -10,14 +10,22 @@ from typing import TYPE_CHECKING, Any
 
 import dramatiq
 import structlog
+from dependency_injector import providers
 from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.middleware import AsyncIO, Middleware
+from prometheus_client import start_http_server
 
-from adapters.dramatiq import QUEUE_NAME, actor_name, kwargs_to_command
+from adapters.dramatiq import QUEUE_NAME, DramatiqQueueStats, actor_name, kwargs_to_command
+from domain.commands import ProcessVideo
+from domain.videos import Video
 from entrypoints.container import close_gateways, worker_identity
+from entrypoints.embedded import StartupError
 from entrypoints.jobs import COMMANDS, run_command
+from entrypoints.worker.metrics import JobMetrics, MeasuredTranscribers, WorkerMetrics
 
 if TYPE_CHECKING:
+    from wsgiref.simple_server import WSGIServer
+
     from domain.commands import Command
     from entrypoints.container import Container
 
@@ -39,16 +47,20 @@ class _CloseGateways(Middleware):
             loop_thread.run_coroutine(close_gateways(self._container))
 
 
-def _declare_actor(broker: dramatiq.Broker, container: Container, command_type: type[Command]) -> None:
+def _declare_actor(
+    broker: dramatiq.Broker, container: Container, command_type: type[Command], metrics: WorkerMetrics | None
+) -> None:
     identity = worker_identity()
 
     async def handle(**kwargs: Any) -> None:
         command = kwargs_to_command(command_type, kwargs)
         structlog.contextvars.bind_contextvars(job=actor_name(command_type))
         try:
-            await run_command(container, command, worker=identity)
+            result = await run_command(container, command, worker=identity)
         finally:
             structlog.contextvars.unbind_contextvars("job")
+        if metrics is not None and command_type is ProcessVideo and isinstance(result, Video):
+            metrics.videos.labels(result.status.value).inc()
 
     handle.__name__ = actor_name(command_type)
     dramatiq.actor(
@@ -63,13 +75,19 @@ def _declare_actor(broker: dramatiq.Broker, container: Container, command_type: 
     )
 
 
-def build_worker_broker(container: Container) -> dramatiq.Broker:
-    """The container's broker with the asyncio middleware and an actor for every command."""
+def build_worker_broker(container: Container, metrics: WorkerMetrics | None = None) -> dramatiq.Broker:
+    """The container's broker with the asyncio middleware and an actor for every command; with `metrics`, every job
+    and transcription is measured and the queue's depth is read at each scrape."""
     broker = container.gateways.broker()
     broker.add_middleware(AsyncIO())
     broker.add_middleware(_CloseGateways(container))
+    if metrics is not None:
+        broker.add_middleware(JobMetrics(metrics))
+        metrics.watch_queue(DramatiqQueueStats(broker))
+        measured = MeasuredTranscribers(container.gateways.transcribers(), metrics)
+        container.gateways.transcribers.override(providers.Object(measured))
     for command_type in COMMANDS:
-        _declare_actor(broker, container, command_type)
+        _declare_actor(broker, container, command_type, metrics)
     return broker
 
 
@@ -90,10 +108,34 @@ def sweep(container: Container) -> None:
 PARENT_CHECK_SECONDS = 1.0
 
 
-def run_worker(container: Container, *, threads: int, sweep_every: float, parent_pid: int | None = None) -> None:
+def serve_metrics(metrics: WorkerMetrics, address: tuple[str, int]) -> WSGIServer:
+    """Serve the worker's metrics at http://HOST:PORT/metrics from a background thread; StartupError if it cannot."""
+    host, port = address
+    try:
+        server, _ = start_http_server(port, addr=host, registry=metrics.registry)
+    except OSError as error:
+        raise StartupError(
+            f"Cannot serve worker metrics on {host}:{port} ({error.strerror}). "
+            "Choose a free port with ASKVIDEO_WORKER_METRICS_PORT."
+        ) from None
+    log.info("worker metrics served", url=f"http://{host}:{port}/metrics")
+    return server
+
+
+def run_worker(
+    container: Container,
+    *,
+    threads: int,
+    sweep_every: float,
+    parent_pid: int | None = None,
+    metrics_address: tuple[str, int] | None = None,
+) -> None:
     """Consume jobs until SIGINT/SIGTERM (or, when `parent_pid` is given, until that process is gone), sweeping for
-    lost jobs meanwhile; then finish the running ones and stop."""
-    broker = build_worker_broker(container)
+    lost jobs meanwhile; then finish the running ones and stop. With `metrics_address` (host, port), Prometheus
+    metrics are served there."""
+    metrics = WorkerMetrics() if metrics_address else None
+    broker = build_worker_broker(container, metrics)
+    metrics_server = serve_metrics(metrics, metrics_address) if metrics and metrics_address else None
     worker = dramatiq.Worker(broker, worker_threads=threads)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -113,3 +155,5 @@ def run_worker(container: Container, *, threads: int, sweep_every: float, parent
     log.info("worker stopping")
     worker.stop()
     broker.close()
+    if metrics_server is not None:
+        metrics_server.shutdown()

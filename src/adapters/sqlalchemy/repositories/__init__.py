@@ -5,9 +5,11 @@ from adapters.sqlalchemy.repositories.accounts import (
     SqlAlchemyOneTimeTokenRepository,
     SqlAlchemyUserRepository,
 )
+from adapters.sqlalchemy.repositories.api_keys import SqlAlchemyApiKeyRepository
 from adapters.sqlalchemy.repositories.chats import SqlAlchemyChatRepository
 from adapters.sqlalchemy.repositories.groups import SqlAlchemyGroupRepository
 from adapters.sqlalchemy.repositories.pipeline_checks import SqlAlchemyPipelineCheckRepository
+from adapters.sqlalchemy.repositories.tags import SqlAlchemyTagRepository, SqlAlchemyVideoTextIndex
 from adapters.sqlalchemy.repositories.videos import (
     SqlAlchemySceneRepository,
     SqlAlchemyTranscriptRepository,
@@ -15,13 +17,16 @@ from adapters.sqlalchemy.repositories.videos import (
 )
 
 __all__ = (
+    "SqlAlchemyApiKeyRepository",
     "SqlAlchemyChatRepository",
     "SqlAlchemyGroupRepository",
     "SqlAlchemyLoginSessionRepository",
     "SqlAlchemyOneTimeTokenRepository",
     "SqlAlchemyPipelineCheckRepository",
     "SqlAlchemySceneRepository",
+    "SqlAlchemyTagRepository",
     "SqlAlchemyTranscriptRepository",
     "SqlAlchemyUserRepository",
     "SqlAlchemyVideoRepository",
+    "SqlAlchemyVideoTextIndex",
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 
-from adapters.sqlalchemy.models import SceneRow, TranscriptRow, VideoRow
+from adapters.sqlalchemy.models import SceneRow, SceneSentenceRow, TranscriptRow, VideoRow, VideoTagRow
 from application.ports.persistence import VideoPage
+from domain.retrieval import terms
 from domain.scenes import Scene, Sentence
 from domain.transcript import Segment, Transcript, Word
 from domain.videos import Stage, Video, VideoStatus
@@ -82,10 +83,19 @@ class SqlAlchemyVideoRepository:
         return _video(row) if row else None
 
     async def list_for_owner(
-        self, owner_id: UUID, *, status: VideoStatus | None, search: str | None, limit: int, offset: int
+        self,
+        owner_id: UUID,
+        *,
+        status: VideoStatus | None,
+        search: str | None,
+        limit: int,
+        offset: int,
+        tag_ids: Sequence[UUID] = (),
     ) -> VideoPage:
-        """Newest first; the title search is a case-insensitive substring match."""
+        """Newest first; the title search is a case-insensitive substring match; every tag must be on the video."""
         conditions = [VideoRow.owner_id == owner_id]
+        for tag_id in dict.fromkeys(tag_ids):
+            conditions.append(exists().where(VideoTagRow.video_id == VideoRow.id, VideoTagRow.tag_id == tag_id))
         if status is not None:
             conditions.append(VideoRow.status == status.value)
         if search and search.strip():
@@ -220,14 +230,15 @@ class SqlAlchemySceneRepository:
         self, video_id: UUID, owner_id: UUID, scenes: Sequence[EmbeddedScene], *, embedder: str
     ) -> None:
         """Replace all of the video's scenes."""
-        await self._session.execute(delete(SceneRow).where(SceneRow.video_id == video_id))
+        await self._session.execute(delete(SceneRow).where(SceneRow.video_id == video_id))  # sentences cascade
         if not scenes:
             return
+        ids = [uuid.uuid4() for _ in scenes]
         await self._session.execute(
             insert(SceneRow),
             [
                 {
-                    "id": uuid.uuid4(),
+                    "id": scene_id,
                     "video_id": video_id,
                     "owner_id": owner_id,
                     "index": item.scene.index,
@@ -236,11 +247,33 @@ class SqlAlchemySceneRepository:
                     "text": item.scene.text,
                     "sentences": [[s.start, s.end, s.text] for s in item.scene.sentences],
                     "embedder": embedder,
-                    "embedding": list(item.embedding),
                 }
-                for item in scenes
+                for scene_id, item in zip(ids, scenes, strict=True)
             ],
         )
+        await self._session.execute(
+            insert(SceneSentenceRow),
+            [
+                {
+                    "scene_id": scene_id,
+                    "video_id": video_id,
+                    "owner_id": owner_id,
+                    "position": position,
+                    "terms": " ".join(terms(sentence.text)),
+                    "embedding": list(vector),
+                }
+                for scene_id, item in zip(ids, scenes, strict=True)
+                for position, (sentence, vector) in enumerate(
+                    zip(item.scene.sentences, item.sentence_vectors, strict=True)
+                )
+            ],
+        )
+
+    async def unindexed_videos(self, *, limit: int) -> list[UUID]:
+        """Videos having a scene without sentence rows."""
+        unindexed = ~exists().where(SceneSentenceRow.scene_id == SceneRow.id)
+        rows = await self._session.scalars(select(SceneRow.video_id).where(unindexed).distinct().limit(limit))
+        return list(rows)
 
     async def for_video(self, video_id: UUID) -> list[Scene]:
         """The video's scenes in order."""

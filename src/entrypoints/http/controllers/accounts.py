@@ -27,7 +27,9 @@ from application.accounts.sign_up import SignUp, SignUpCommand
 from application.accounts.verify_email import VerifyEmail
 from domain.accounts import User
 from domain.errors import Unauthorized
+from entrypoints.http.audit import audit
 from entrypoints.http.auth import (
+    NEVER_BY_KEY,
     REFRESH_COOKIE,
     CookiePolicy,
     clear_session_cookies,
@@ -181,6 +183,7 @@ class AuthController(Controller):
 
     path = "/api/auth"
     tags = ["auth"]  # noqa: RUF012 - Litestar reads a list
+    opt = NEVER_BY_KEY
 
     @post("/signup", operation_id="signUp", status_code=201, summary="Create an account")
     async def sign_up(self, data: JSONBody[SignUpBody], request: Request, sign_up: NamedDependency[SignUp]) -> SignedUp:
@@ -215,6 +218,7 @@ class AuthController(Controller):
     ) -> Response[SessionBody]:
         """Username or email + password → access and refresh tokens (HttpOnly cookies, or the body)."""
         tokens = await log_in(LogInCommand(login=data.login, password=data.password, client_ip=client_ip(request)))
+        audit(request, "login.succeeded", login_user_id=str(tokens.user.id), session_id=str(tokens.session_id))
         return _session_response(tokens, data.token_delivery, cookie_policy)
 
     @post("/refresh", operation_id="refreshSession", status_code=200, summary="Rotate the session's tokens")
@@ -235,12 +239,14 @@ class AuthController(Controller):
     @post("/logout", operation_id="logOut", status_code=200, summary="Log out")
     async def log_out(
         self,
+        request: Request,
         caller: NamedDependency[Caller],
         log_out: NamedDependency[LogOut],
         cookie_policy: NamedDependency[CookiePolicy],
     ) -> Response[Accepted]:
         """End this session on the server (its tokens stop working) and clear the cookies."""
         await log_out(user_id=caller.user.id, session_id=caller.session_id)
+        audit(request, "logout", session_id=str(caller.session_id))
         response = Response(Accepted(detail="You are logged out."))
         clear_session_cookies(response, cookie_policy)
         return response
@@ -267,6 +273,7 @@ class MeController(Controller):
 
     path = "/api/me"
     tags = ["me"]  # noqa: RUF012 - Litestar reads a list
+    opt = NEVER_BY_KEY
 
     @get("/", operation_id="getMe", summary="My account")
     async def get_me(self, caller: NamedDependency[Caller], get_profile: NamedDependency[GetProfile]) -> UserBody:

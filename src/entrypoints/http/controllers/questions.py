@@ -17,8 +17,10 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from application.accounts.authenticate import Caller
 from application.questions.ask_question import AskCommand, AskQuestion
 from application.questions.history import ExportHistory, GiveFeedback, ListHistory
+from domain.api_keys import ApiKeyScope
 from domain.errors import DomainError, InvalidInput
 from domain.questions import ChatEntry, Feedback, Scope, ScopeKind
+from entrypoints.http.auth import API_KEY_SCOPES
 from entrypoints.http.errors import status_for
 from entrypoints.http.schemas import Schema
 
@@ -141,6 +143,7 @@ class QuestionController(Controller):
     @post(
         "/",
         operation_id="askQuestion",
+        opt={API_KEY_SCOPES: (ApiKeyScope.ASK,)},
         status_code=200,
         summary="Ask a question",
         description="JSON by default; with `Accept: text/event-stream` the answer streams as server-sent events: "

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 
 from application.system.pipeline_checks import GetPipelineCheck, StartPipelineCheck
 from domain.pipeline_check import PipelineCheck
+from entrypoints.http.auth import Operator
 from entrypoints.http.schemas import Schema
 
 
@@ -41,16 +42,30 @@ class SystemController(Controller):
     path = "/api/system"
     tags = ["system"]  # noqa: RUF012 - Litestar reads a list
 
-    @post("/pipeline-checks", operation_id="startPipelineCheck", status_code=202, summary="Queue a round-trip check")
+    @post(
+        "/pipeline-checks",
+        operation_id="startPipelineCheck",
+        status_code=202,
+        summary="Queue a round-trip check",
+        security=[{"operator": []}],
+    )
     async def start_pipeline_check(
-        self, start_pipeline_check: NamedDependency[StartPipelineCheck]
+        self, operator: NamedDependency[Operator], start_pipeline_check: NamedDependency[StartPipelineCheck]
     ) -> PipelineCheckBody:
         """Store a check and queue it; poll it to see a worker complete it."""
         return PipelineCheckBody.of(await start_pipeline_check())
 
-    @get("/pipeline-checks/{check_id:uuid}", operation_id="getPipelineCheck", summary="Read a round-trip check")
+    @get(
+        "/pipeline-checks/{check_id:uuid}",
+        operation_id="getPipelineCheck",
+        summary="Read a round-trip check",
+        security=[{"operator": []}],
+    )
     async def get_pipeline_check(
-        self, check_id: FromPath[UUID], get_pipeline_check: NamedDependency[GetPipelineCheck]
+        self,
+        operator: NamedDependency[Operator],
+        check_id: FromPath[UUID],
+        get_pipeline_check: NamedDependency[GetPipelineCheck],
     ) -> PipelineCheckBody:
         """The check's current state."""
         return PipelineCheckBody.of(await get_pipeline_check(check_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from application.accounts.authenticate import Caller
+from application.tags.tag_videos import TagsOfVideos
 from application.videos.manage_videos import (
     DeleteVideo,
     EditVideo,
@@ -31,8 +32,10 @@ from application.videos.manage_videos import (
 from application.videos.transcripts import GetTranscript, MediaFile, OpenMedia
 from application.videos.upload_video import CheckUploadAllowed, UploadCommand, UploadVideo
 from domain.subtitles import to_srt, to_webvtt
+from domain.tags import Tag
 from domain.transcript import Transcript
 from domain.videos import Video, VideoStatus
+from entrypoints.http.controllers.tags import TagBody
 from entrypoints.http.ranges import Unsatisfiable, parse_range
 from entrypoints.http.schemas import Schema
 from entrypoints.http.uploads import receive_upload
@@ -69,9 +72,11 @@ class VideoBody(Schema):
     size_bytes: int
     content_type: str
     uploaded_at: datetime
+    tags: list[TagBody] = msgspec.field(default_factory=list)
+    """The video's tags (filled in listings)."""
 
     @classmethod
-    def of(cls, video: Video) -> VideoBody:
+    def of(cls, video: Video, tags: Sequence[Tag] = ()) -> VideoBody:
         """Build from the domain video."""
         return cls(
             id=video.id,
@@ -86,6 +91,7 @@ class VideoBody(Schema):
             size_bytes=video.size_bytes,
             content_type=video.content_type,
             uploaded_at=video.uploaded_at,
+            tags=[TagBody.of(tag) for tag in tags],
         )
 
 
@@ -182,7 +188,8 @@ def _subtitles(text: str, video: Video, extension: str, media_type: str, disposi
 
 
 def _download_name(title: str, extension: str) -> str:
-    safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip() or "transcript"
+    """An ASCII file name: quotes, separators, control characters and non-Latin letters never reach the header."""
+    safe = "".join(c if (c.isascii() and c.isalnum()) or c in " -_" else "_" for c in title).strip() or "transcript"
     return f"{safe[:80]}.{extension}"
 
 
@@ -228,14 +235,24 @@ class VideoController(Controller):
         self,
         caller: NamedDependency[Caller],
         list_videos: NamedDependency[ListVideos],
+        tags_of_videos: NamedDependency[TagsOfVideos],
         status: Annotated[VideoStatus | None, QueryParameter()] = None,
         search: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        tag: Annotated[list[UUID] | None, QueryParameter(description="A tag id; repeat to need several")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> VideoList:
-        """Newest first; filter by status, search in titles."""
-        page = await list_videos(caller, VideoQuery(status=status, search=search, limit=limit, offset=offset))
-        return VideoList(items=[VideoBody.of(v) for v in page.items], total=page.total, limit=limit, offset=offset)
+        """Newest first; filter by status, search in titles, and `?tag=<id>` (repeated: videos with every tag;
+        404 for a tag that is not yours). Each video comes with its tags."""
+        query = VideoQuery(status=status, search=search, limit=limit, offset=offset, tag_ids=tuple(tag or ()))
+        page = await list_videos(caller, query)
+        tags = await tags_of_videos(caller, [v.id for v in page.items])
+        return VideoList(
+            items=[VideoBody.of(v, tags.get(v.id, ())) for v in page.items],
+            total=page.total,
+            limit=limit,
+            offset=offset,
+        )
 
     @get("/{video_id:uuid}", operation_id="getVideo", summary="A video")
     async def get_video(

@@ -1,0 +1,64 @@
+import { useId, useState } from "react";
+import * as api from "../api/endpoints";
+import type { TagBody } from "../api/types";
+import { useI18n } from "../i18n/I18nProvider";
+import { ErrorMessage } from "./ErrorMessage";
+import { TagChip } from "./TagChip";
+
+interface VideoTagsEditorProps {
+  videoId: string;
+  videoTitle: string;
+  tags: readonly TagBody[];
+  allTags: readonly TagBody[];
+  onChange: () => void;
+}
+
+/** A video's tags as chips (✕ takes one off) and a select to put another on. */
+export function VideoTagsEditor({ videoId, videoTitle, tags, allTags, onChange }: VideoTagsEditorProps) {
+  const { t } = useI18n();
+  const id = useId();
+  const [error, setError] = useState<unknown>(null);
+  const others = allTags.filter((tag) => !tags.some((own) => own.id === tag.id));
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+      onChange();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <div className="video-tags">
+      {tags.map((tag) => (
+        <TagChip
+          key={tag.id}
+          tag={tag}
+          onRemove={() => act(() => api.detachTag(videoId, tag.id))}
+          removeLabel={t("tags.detach", { tag: tag.name, title: videoTitle })}
+        />
+      ))}
+      {others.length > 0 ? (
+        <>
+          <label htmlFor={id} className="visually-hidden">
+            {t("tags.attachTo", { title: videoTitle })}
+          </label>
+          <select
+            id={id}
+            className="tag-select"
+            value=""
+            onChange={(event) => event.target.value && act(() => api.attachTag(videoId, event.target.value))}
+          >
+            <option value="">{t("tags.add")}</option>
+            {others.map((tag) => (
+              <option key={tag.id} value={tag.id}>
+                {tag.name}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : null}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+"""The library as a whole: search across every video's title, description and transcript."""
