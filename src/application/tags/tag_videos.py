@@ -8,12 +8,24 @@ from application.tags import owned_tag
 from application.videos.manage_videos import owned_video
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Awaitable, Callable, Sequence
     from uuid import UUID
 
     from application.accounts.authenticate import Caller
     from application.ports.persistence import UnitOfWork
     from domain.tags import Tag
+
+
+async def _change_tags(
+    uow: UnitOfWork, caller: Caller, video_id: UUID, tag_id: UUID, change: Callable[[UnitOfWork], Awaitable[None]]
+) -> list[Tag]:
+    """Check that the caller owns both, apply `change`, and return the video's tags afterwards."""
+    async with uow:
+        await owned_video(uow, caller, video_id)
+        await owned_tag(uow, caller, tag_id)
+        await change(uow)
+        await uow.commit()
+        return (await uow.tags.for_videos([video_id])).get(video_id, [])
 
 
 class AttachTag:
@@ -24,12 +36,7 @@ class AttachTag:
 
     async def __call__(self, caller: Caller, video_id: UUID, tag_id: UUID) -> list[Tag]:
         """The video's tags afterwards."""
-        async with self._uow as uow:
-            await owned_video(uow, caller, video_id)
-            await owned_tag(uow, caller, tag_id)
-            await uow.tags.attach(tag_id, video_id)
-            await uow.commit()
-            return (await uow.tags.for_videos([video_id])).get(video_id, [])
+        return await _change_tags(self._uow, caller, video_id, tag_id, lambda uow: uow.tags.attach(tag_id, video_id))
 
 
 class DetachTag:
@@ -40,12 +47,7 @@ class DetachTag:
 
     async def __call__(self, caller: Caller, video_id: UUID, tag_id: UUID) -> list[Tag]:
         """The video's tags afterwards."""
-        async with self._uow as uow:
-            await owned_video(uow, caller, video_id)
-            await owned_tag(uow, caller, tag_id)
-            await uow.tags.detach(tag_id, video_id)
-            await uow.commit()
-            return (await uow.tags.for_videos([video_id])).get(video_id, [])
+        return await _change_tags(self._uow, caller, video_id, tag_id, lambda uow: uow.tags.detach(tag_id, video_id))
 
 
 class TagsOfVideos:
