@@ -13,8 +13,9 @@ from adapters.sqlalchemy import SqlAlchemyUnitOfWork, create_engine, create_sess
 from application.ports.persistence import UnitOfWork
 from domain.api_keys import ApiKey, ApiKeyScope
 from domain.errors import Conflict
+from domain.questions import Answer, ChatEntry, Scope
 from domain.tags import Tag
-from tests.integration.test_contract_persistence import a_video, stored_owner
+from tests.integration.test_contract_persistence import a_group, a_video, stored_owner
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -185,3 +186,37 @@ class TestVideoTextIndexContract:
             assert [v.id for v in await index.matching(owner.id, ["%"], limit=10)] == [baking.id]  # literal %
             assert await index.matching(owner.id, [], limit=10) == []
             assert await index.matching(owner.id, ["nothing"], limit=10) == []
+
+
+class TestAccountDeletionContract:
+    async def test_deleting_a_user_takes_their_videos_groups_chats_keys_and_tags(self, new_uow: UowFactory) -> None:
+        owner = await stored_owner(new_uow)
+        video = a_video(owner)
+        group = a_group(owner, video_ids=(video.id,))
+        key, _ = ApiKey.issue(user_id=owner.id, name="laptop", scopes=["read"], now=NOW)
+        tag = Tag.create(owner_id=owner.id, name="physics", color="#123", now=NOW)
+        entry = ChatEntry.record(
+            user_id=owner.id,
+            scope=Scope.library(),
+            question="What?",
+            answer=Answer(text="That.", citations=(), grounded=False),
+            shared=False,
+            now=NOW,
+        )
+        async with new_uow() as uow:
+            await uow.videos.add(video)
+            await uow.groups.add(group)
+            await uow.api_keys.add(key)
+            await uow.tags.add(tag)
+            await uow.tags.attach(tag.id, video.id)
+            await uow.chats.add(entry)
+            await uow.commit()
+        async with new_uow() as uow:
+            await uow.users.delete(owner.id)
+            await uow.commit()
+        async with new_uow() as uow:
+            assert await uow.videos.get(video.id) is None
+            assert await uow.groups.get(group.id) is None
+            assert await uow.api_keys.get(key.id) is None
+            assert await uow.tags.get(tag.id) is None
+            assert await uow.chats.get(entry.id) is None

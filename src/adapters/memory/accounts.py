@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
+    from adapters.memory.unit_of_work import InMemoryStore
     from domain.accounts import LoginSession, OneTimeToken, User
 
 DUPLICATE_ACCOUNT = "That username or email address is already registered."
@@ -18,15 +19,9 @@ DUPLICATE_ACCOUNT = "That username or email address is already registered."
 class InMemoryUserRepository:
     """Users in a dict; username and email unique case-insensitively, like the database's indexes."""
 
-    def __init__(
-        self,
-        rows: dict[UUID, User],
-        sessions: dict[UUID, LoginSession],
-        tokens: dict[UUID, OneTimeToken],
-    ) -> None:
-        self._rows = rows
-        self._sessions = sessions
-        self._tokens = tokens
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self._rows = store.users
 
     def _clashes(self, user: User) -> bool:
         return any(
@@ -65,11 +60,8 @@ class InMemoryUserRepository:
         self._rows[user.id] = user
 
     async def delete(self, user_id: UUID) -> None:
-        """Remove the user and, like the database's cascades, their sessions and tokens."""
-        self._rows.pop(user_id, None)
-        for rows in (self._sessions, self._tokens):
-            for key in [key for key, row in rows.items() if row.user_id == user_id]:
-                del rows[key]
+        """Remove the user and, like the database's cascades, everything of theirs."""
+        self._store.remove_user(user_id)
 
 
 class InMemoryLoginSessionRepository:

@@ -49,6 +49,28 @@ class InMemoryStore:
     tags: dict[UUID, Tag] = field(default_factory=dict)
     video_tags: dict[UUID, set[UUID]] = field(default_factory=dict)
 
+    def remove_user(self, user_id: UUID) -> None:
+        """Remove a user with everything that hangs on them, as the database's ON DELETE CASCADE does: sessions,
+        one-time tokens, videos (with transcripts, scenes and tags), chats, groups, API keys and tags."""
+        self.users.pop(user_id, None)
+        videos = {video_id for video_id, video in self.videos.items() if video.owner_id == user_id}
+        tags = {tag_id for tag_id, tag in self.tags.items() if tag.owner_id == user_id}
+        for rows, gone in (
+            (self.login_sessions, lambda row: row.user_id == user_id),
+            (self.one_time_tokens, lambda row: row.user_id == user_id),
+            (self.chats, lambda row: row.user_id == user_id),
+            (self.groups, lambda row: row.owner_id == user_id),
+            (self.api_keys, lambda row: row.user_id == user_id),
+            (self.tags, lambda row: row.owner_id == user_id),
+        ):
+            for key in [key for key, row in rows.items() if gone(row)]:
+                del rows[key]
+        for video_id in videos:
+            for rows in (self.videos, self.transcripts, self.scenes, self.video_tags):
+                rows.pop(video_id, None)
+        for video_id, tag_ids in self.video_tags.items():
+            self.video_tags[video_id] = tag_ids - tags
+
 
 class InMemoryPipelineCheckRepository:
     """Pipeline checks in a dict."""
@@ -82,7 +104,7 @@ class InMemoryUnitOfWork:
         self._working = copy.deepcopy(self.store)
         working = self._working
         self.pipeline_checks = InMemoryPipelineCheckRepository(working.pipeline_checks)
-        self.users = InMemoryUserRepository(working.users, working.login_sessions, working.one_time_tokens)
+        self.users = InMemoryUserRepository(working)
         self.login_sessions = InMemoryLoginSessionRepository(working.login_sessions)
         self.one_time_tokens = InMemoryOneTimeTokenRepository(working.one_time_tokens)
         self.videos = InMemoryVideoRepository(
