@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { askStreaming } from "../api/answerStream";
 import { ApiError } from "../api/client";
@@ -9,8 +9,8 @@ import { AskBox } from "../components/AskBox";
 import { ChatHistory } from "../components/ChatHistory";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { FormField } from "../components/FormField";
 import { usePageTitle } from "../components/Layout";
+import { NameAndDescriptionForm } from "../components/NameAndDescriptionForm";
 import { ReorderableVideoList } from "../components/ReorderableVideoList";
 import { ShareLinkPanel } from "../components/ShareLinkPanel";
 import { VideoPlayer } from "../components/VideoPlayer";
@@ -19,37 +19,6 @@ import { useAsync } from "../lib/useAsync";
 import { useChatHistory } from "../lib/useChatHistory";
 import { usePlayerSeek } from "../lib/usePlayerSeek";
 import { NotFoundPage } from "./NotFoundPage";
-
-function EditGroupForm({ group, onSaved }: { group: GroupBody; onSaved: (g: GroupBody) => void }) {
-  const { t } = useI18n();
-  const [name, setName] = useState(group.name);
-  const [description, setDescription] = useState(group.description);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSaved(false);
-    try {
-      onSaved(await api.editGroup(group.id, { name: name.trim(), description }));
-      setSaved(true);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  return (
-    <form className="card" onSubmit={submit}>
-      <h2>{t("group.edit")}</h2>
-      <FormField label={t("groups.name")} value={name} onChange={(e) => setName(e.target.value)} required maxLength={500} name="group-name" />
-      <FormField label={t("upload.description")} value={description} onChange={(e) => setDescription(e.target.value)} multiline maxLength={5000} name="group-description" />
-      <button type="submit" className="primary">
-        {t("common.save")}
-      </button>
-      {saved ? <p role="status">{t("settings.saved")}</p> : null}
-      <ErrorMessage error={error} />
-    </form>
-  );
-}
 
 function GroupWorkspace({ group, onGroup, reload }: { group: GroupBody; onGroup: (g: GroupBody) => void; reload: () => void }) {
   const { t } = useI18n();
@@ -123,7 +92,17 @@ function GroupWorkspace({ group, onGroup, reload }: { group: GroupBody; onGroup:
       <div className="grid-2">
         <AddVideosForm inGroup={group.videos.map((v) => v.id)} onAdd={(ids) => change(() => api.addGroupVideos(group.id, ids))} />
         <ShareLinkPanel group={group} onChange={reload} />
-        <EditGroupForm key={group.updatedAt} group={group} onSaved={onGroup} />
+        <NameAndDescriptionForm
+          key={group.updatedAt}
+          heading={t("group.edit")}
+          nameLabel={t("groups.name")}
+          fieldNames={{ name: "group-name", description: "group-description" }}
+          nameMaxLength={500}
+          name={group.name}
+          description={group.description}
+          save={(name, description) => api.editGroup(group.id, { name, description })}
+          onSaved={onGroup}
+        />
         <section className="card">
           <h2>{t("video.danger")}</h2>
           <ConfirmButton

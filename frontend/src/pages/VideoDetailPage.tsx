@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type FormEvent } from "react";
+import { useCallback, useRef, useState } from "react";
 import { useLocation, useNavigate, useParams, useSearchParams } from "react-router";
 import { askStreaming } from "../api/answerStream";
 import * as api from "../api/endpoints";
@@ -7,8 +7,8 @@ import { AskBox } from "../components/AskBox";
 import { ChatHistory } from "../components/ChatHistory";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { FormField } from "../components/FormField";
 import { usePageTitle } from "../components/Layout";
+import { NameAndDescriptionForm } from "../components/NameAndDescriptionForm";
 import { StatusBadge } from "../components/StatusBadge";
 import { TranscriptView } from "../components/TranscriptView";
 import { VideoPlayer } from "../components/VideoPlayer";
@@ -19,37 +19,6 @@ import { isProcessing, useAsync, useInterval } from "../lib/useAsync";
 import { useChatHistory } from "../lib/useChatHistory";
 import { NotFoundPage } from "./NotFoundPage";
 import { ApiError } from "../api/client";
-
-function EditVideoForm({ video, onSaved }: { video: VideoBody; onSaved: (v: VideoBody) => void }) {
-  const { t } = useI18n();
-  const [title, setTitle] = useState(video.title);
-  const [description, setDescription] = useState(video.description);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSaved(false);
-    try {
-      onSaved(await api.editVideo(video.id, { title: title.trim(), description }));
-      setSaved(true);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  return (
-    <form className="card" onSubmit={submit}>
-      <h2>{t("video.edit")}</h2>
-      <FormField label={t("upload.videoTitle")} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} name="title" />
-      <FormField label={t("upload.description")} value={description} onChange={(e) => setDescription(e.target.value)} multiline maxLength={5000} name="description" />
-      <button type="submit" className="primary">
-        {t("common.save")}
-      </button>
-      {saved ? <p role="status">{t("settings.saved")}</p> : null}
-      <ErrorMessage error={error} />
-    </form>
-  );
-}
 
 function TranscriptPanel({ video, currentTime, onSeek }: { video: VideoBody; currentTime: number; onSeek: (s: number) => void }) {
   const { t } = useI18n();
@@ -136,7 +105,17 @@ export function VideoDetailPage() {
       </div>
       {current.status === "completed" ? <VideoQuestions video={current} onSeek={(c) => seek(c.startSec)} /> : null}
       <div className="grid-2">
-        <EditVideoForm key={current.id} video={current} onSaved={video.replace} />
+        <NameAndDescriptionForm
+          key={current.id}
+          heading={t("video.edit")}
+          nameLabel={t("upload.videoTitle")}
+          fieldNames={{ name: "title", description: "description" }}
+          nameMaxLength={200}
+          name={current.title}
+          description={current.description}
+          save={(title, description) => api.editVideo(current.id, { title, description })}
+          onSaved={video.replace}
+        />
         <section className="card">
           <h2>{t("video.danger")}</h2>
           <ConfirmButton
