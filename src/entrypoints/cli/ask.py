@@ -136,11 +136,12 @@ async def _evaluate(container: Container, dataset: Path, data: dict) -> dict[str
             for _, video_id, start, end in top3
         )
         first = entry.citations[0] if entry.citations else None
+        hit1 = _first_hit(entry, truth)
         card.add(
             Outcome(
                 answerable=truth is not None,
-                hit_at_1=_first_hit(entry, truth),
-                hit_at_3=_first_hit(entry, truth) or hit3,
+                hit_at_1=hit1,
+                hit_at_3=hit1 or hit3,
                 answered=entry.grounded,
                 citation_seconds=(first.end - first.start) if first else None,
                 latency=latency,
