@@ -41,7 +41,6 @@ class Answerer(Protocol):
         Raise `domain.errors.Unavailable` when the model service is down."""
         ...
 
-
     async def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """The question rewritten to stand on its own after the earlier (question, answer) turns, for searching;
         unchanged when it already does."""
