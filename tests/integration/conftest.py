@@ -9,12 +9,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.sqlalchemy import SqlAlchemyUnitOfWork, create_engine, create_session_factory
+from application.ports.persistence import UnitOfWork
 from entrypoints.embedded import EmbeddedPostgres, EmbeddedRedis
 from entrypoints.migrate import run_migrations
 
@@ -50,6 +53,22 @@ def redis_url(servers_dir: Path) -> Iterator[str]:
     url = server.start()
     yield url
     server.stop()
+
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+@pytest.fixture(params=["memory", "postgres"])
+async def new_uow(request: pytest.FixtureRequest) -> AsyncIterator[UowFactory]:
+    """Units of work on the in-memory store, then on PostgreSQL: a contract test runs once against each."""
+    if request.param == "memory":
+        store = InMemoryStore()
+        yield lambda: InMemoryUnitOfWork(store)
+        return
+    engine = create_engine(request.getfixturevalue("database_url"))
+    sessions = create_session_factory(engine)
+    yield lambda: SqlAlchemyUnitOfWork(sessions)
+    await engine.dispose()
 
 
 def free_port() -> int:

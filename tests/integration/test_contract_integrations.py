@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from adapters.memory import FakeClock, InMemoryStore, InMemoryUnitOfWork
-from adapters.sqlalchemy import SqlAlchemyUnitOfWork, create_engine, create_session_factory
-from application.ports.persistence import UnitOfWork
+from adapters.memory import FakeClock
 from domain.api_keys import ApiKey, ApiKeyScope
 from domain.errors import Conflict
 from domain.questions import Answer, ChatEntry, Scope
 from domain.tags import Tag
+from tests.integration.conftest import UowFactory
 from tests.integration.test_contract_persistence import a_group, a_video, stored_owner
-
-UowFactory = Callable[[], UnitOfWork]
-
-
-@pytest.fixture(params=["memory", "postgres"])
-async def new_uow(request: pytest.FixtureRequest) -> AsyncIterator[UowFactory]:
-    if request.param == "memory":
-        store = InMemoryStore()
-        yield lambda: InMemoryUnitOfWork(store)
-        return
-    engine = create_engine(request.getfixturevalue("database_url"))
-    sessions = create_session_factory(engine)
-    yield lambda: SqlAlchemyUnitOfWork(sessions)
-    await engine.dispose()
-
 
 NOW = FakeClock().now()
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from adapters.memory import FakeClock, InMemoryStore, InMemoryUnitOfWork
+from adapters.memory import FakeClock
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork, create_engine, create_session_factory
-from application.ports.persistence import EmbeddedScene, UnitOfWork
+from application.ports.persistence import EmbeddedScene
 from domain.accounts import LoginSession, OneTimeToken, TokenKind, User
 from domain.errors import Conflict, Unavailable
 from domain.groups import Group
@@ -24,20 +23,7 @@ from domain.pipeline_check import CheckStatus, PipelineCheck
 from domain.scenes import Scene, Sentence
 from domain.transcript import Segment, Transcript, Word
 from domain.videos import Video, VideoStatus
-
-UowFactory = Callable[[], UnitOfWork]
-
-
-@pytest.fixture(params=["memory", "postgres"])
-async def new_uow(request: pytest.FixtureRequest) -> AsyncIterator[UowFactory]:
-    if request.param == "memory":
-        store = InMemoryStore()
-        yield lambda: InMemoryUnitOfWork(store)
-        return
-    engine = create_engine(request.getfixturevalue("database_url"))
-    sessions = create_session_factory(engine)
-    yield lambda: SqlAlchemyUnitOfWork(sessions)
-    await engine.dispose()
+from tests.integration.conftest import UowFactory
 
 
 def a_check() -> PipelineCheck:
