@@ -166,6 +166,14 @@ def served_by(site: Site) -> list[str]:
     return [line.split(" upstream=", 1)[1].split(" ", 1)[0].rstrip(",") for line in lines]
 
 
+def wait_until_served_by(site: Site, upstream: str, *, last: int, timeout: float = 30) -> None:
+    """Until the last `last` requests nginx logged all went to `upstream` (the reload has taken effect)."""
+    deadline = time.monotonic() + timeout
+    while set(served_by(site)[-last:]) != {upstream}:
+        assert time.monotonic() < deadline, f"nginx still sends requests elsewhere: {served_by(site)[-last:]}"
+        time.sleep(0.05)
+
+
 def test_deploy_switch_and_rollback_drop_no_request(site: Site) -> None:
     first = site.run("deploy")
     assert first.returncode == 0, first.stderr
@@ -180,6 +188,9 @@ def test_deploy_switch_and_rollback_drop_no_request(site: Site) -> None:
         assert site.upstream.strip() == f"server {site.green} max_fails=1 fail_timeout=5s;"
         back = site.run("rollback")
         assert back.returncode == 0, back.stderr
+        # `nginx -s reload` returns before the new workers serve: until then the old ones answer with the
+        # previous upstream. Keep the requests flowing until blue answers them all, then 30 more.
+        wait_until_served_by(site, site.blue, last=10)
         loop.wait_for_more(30)
     assert loop.failures == [], (
         f"{len(loop.failures)} of {loop.served + len(loop.failures)} failed: {loop.failures[:5]}"
