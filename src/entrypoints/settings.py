@@ -112,8 +112,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     `X-Forwarded-For` / `X-Forwarded-Proto` are believed, so rate limits see the user's address and nobody else can
     claim one; `*` trusts every peer (only when the API is unreachable except through the proxy)."""
     media_accel_prefix: str | None = None
-    """Behind nginx: the `internal` location serving DATA_DIR/media (e.g. `/_media/`); the API then answers media
-    requests with `X-Accel-Redirect` and nginx streams the file (Range included). Unset: the API streams."""
+    """Behind nginx: its `internal` media location (e.g. `/_media/`, serving DATA_DIR/media, and S3 objects under
+    `/_media/s3/`); the API then answers media requests with `X-Accel-Redirect` and nginx sends the file (Range
+    included). Unset: the API streams."""
     web_ui_dir: Path = msgspec.field(default_factory=default_web_ui_dir)
     """The built web UI served at `/` when the folder exists (`frontend/dist`); behind nginx, nginx serves it."""
     max_upload_mb: Positive = 2048

@@ -20,7 +20,7 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 NGINX_DIR = DEPLOY / "nginx"
 TEMPLATE = NGINX_DIR / "templates" / "askvideo.conf.template"
 NGINX_BINARY = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-PLACEHOLDER = re.compile(r"\$\{(NGINX_[A-Z_]+)\}")
+PLACEHOLDER = re.compile(r"\$\{(NGINX_[A-Z0-9_]+)\}")
 
 
 def require_nginx() -> str:
@@ -57,7 +57,16 @@ def upstream_lines(addresses: list[str]) -> str:
 class Nginx:
     """One nginx master (non-daemon) with its own prefix, pid file, temp folders and logs."""
 
-    def __init__(self, root: Path, *, api: list[str], media_root: Path, ui_root: Path, max_body_mb: int) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        api: list[str],
+        media_root: Path,
+        ui_root: Path,
+        max_body_mb: int,
+        s3_origin: str = "http://127.0.0.1:9",  # never reached with local storage
+    ) -> None:
         self.root = root
         self.http_port = free_port()
         self.https_port = free_port()
@@ -80,6 +89,7 @@ class Nginx:
             "NGINX_CONF_DIR": str(self.conf_dir),
             "NGINX_UI_ROOT": str(ui_root),
             "NGINX_MEDIA_ROOT": str(media_root),
+            "NGINX_S3_ORIGIN": s3_origin,
             "NGINX_MAX_BODY_MB": str(max_body_mb),
             # As if a load balancer sat in front on this machine: the test plays users at other addresses.
             "NGINX_REAL_IP_FROM": "127.0.0.1",

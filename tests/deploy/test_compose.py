@@ -128,7 +128,7 @@ def test_nginx_gets_every_template_variable_and_the_upload_limit_of_the_api(setu
     variables = read_env_file(example)
     nginx = stack(*files)["services"]["nginx"]
     environment = {k: interpolate(str(v), variables) for k, v in nginx["environment"].items()}
-    needed = set(re.findall(r"\$\{(NGINX_[A-Z_]+)\}", TEMPLATE))
+    needed = set(re.findall(r"\$\{(NGINX_[A-Z0-9_]+)\}", TEMPLATE))
     assert needed <= set(environment), f"compose does not set {needed - set(environment)}"
     assert needed <= set(image_env("web")), f"the web image has no default for {needed - set(image_env('web'))}"
     assert int(environment["NGINX_MAX_BODY_MB"]) == Settings().max_upload_mb

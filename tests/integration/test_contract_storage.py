@@ -247,6 +247,8 @@ class TestBlobStorageContract:
             assert url is None
             return
         assert url is not None
+        assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in url  # SigV4: AWS refuses SigV2 for newer buckets and regions
+        assert "X-Amz-Expires=300" in url
         response = await asyncio.to_thread(httpx.get, url, timeout=30)
         assert response.status_code == 200
         assert response.content == data

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from dependency_injector import providers
 from litestar.testing import TestClient
 
-from adapters.memory import fake_media
+from adapters.memory import InMemoryBlobStorage, fake_media
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
@@ -258,24 +259,38 @@ class TestMediaDelivery:
         assert response.headers["x-accel-redirect"].startswith("/_media/videos/")
         assert response.headers["x-accel-redirect"].endswith(video["id"])
 
-    def test_storage_with_direct_urls_redirects_the_player(self, tmp_path) -> None:
-        from dependency_injector import providers  # noqa: PLC0415
-
-        from adapters.memory import InMemoryBlobStorage  # noqa: PLC0415
-
-        class SignedStorage(InMemoryBlobStorage):
-            async def presigned_url(self, key: str, *, expires_in: int) -> str | None:
-                return f"https://bucket.example/{key}?expires={expires_in}"
-
-        container = build_container(Settings(wiring="memory", data_dir=tmp_path))
+    def test_behind_nginx_an_s3_object_is_handed_over_with_its_presigned_path_and_query(self, tmp_path) -> None:
+        container = build_container(Settings(wiring="memory", data_dir=tmp_path, media_accel_prefix="/_media/"))
         container.gateways.storage.override(providers.Singleton(SignedStorage))
         with TestClient(create_app(container)) as client:
             _log_in(client, container)
             video = upload(client).json()
             response = client.get(f"/api/videos/{video['id']}/media", follow_redirects=False)
-        assert response.status_code == 307
-        assert response.headers["location"].startswith("https://bucket.example/videos/")
-        assert response.headers["location"].endswith("?expires=300")
+        assert response.status_code == 200
+        target = response.headers["x-accel-redirect"]
+        assert target.startswith("/_media/s3/askvideo/videos/")
+        assert target.endswith(f"{video['id']}?X-Amz-Expires=300&X-Amz-Signature=abc")
+
+    def test_without_nginx_an_s3_object_is_streamed_never_redirected_to_the_bucket(self, tmp_path) -> None:
+        # The pages' CSP allows media from 'self' only: a redirect to the bucket's address would not play.
+        container = build_container(Settings(wiring="memory", data_dir=tmp_path))
+        container.gateways.storage.override(providers.Singleton(SignedStorage))
+        with TestClient(create_app(container)) as client:
+            _log_in(client, container)
+            video = upload(client).json()
+            response = client.get(
+                f"/api/videos/{video['id']}/media", headers={"Range": "bytes=0-9"}, follow_redirects=False
+            )
+        assert response.status_code == 206
+        assert len(response.content) == 10
+        assert "location" not in response.headers
+
+
+class SignedStorage(InMemoryBlobStorage):
+    """Storage that signs URLs, as S3 does (path-style, like MinIO's)."""
+
+    async def presigned_url(self, key: str, *, expires_in: int) -> str | None:
+        return f"http://minio:9000/askvideo/{key}?X-Amz-Expires={expires_in}&X-Amz-Signature=abc"
 
 
 def _log_in(client: TestClient, container) -> None:

@@ -66,6 +66,9 @@ class S3BlobStorage:
             retries={"max_attempts": 3, "mode": "standard"},
             # A custom endpoint (MinIO, Ceph, a test server) rarely has wildcard DNS for virtual-host buckets.
             s3={"addressing_style": "path" if endpoint_url else "auto"},
+            # Presigned URLs signed with SigV4 (botocore would otherwise sign them with SigV2, which AWS refuses for
+            # buckets made since 2020 and in newer regions).
+            signature_version="s3v4",
         )
         # A client is thread-safe (a session is not), so one client serves every thread.
         self._client: Any = boto3.session.Session().client(

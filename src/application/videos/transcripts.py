@@ -47,7 +47,8 @@ class MediaFile:
     title: str
     content_type: str
     direct_url: str | None = None
-    """A short-lived URL the client may fetch the file from directly (S3 presigned), when storage offers one."""
+    """A short-lived URL the file can be fetched from without credentials (S3 presigned), when storage offers one:
+    nginx fetches it from the bucket after the API has checked the caller (`X-Accel-Redirect`)."""
 
 
 DIRECT_URL_SECONDS = 300

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import msgspec
@@ -43,10 +44,24 @@ from entrypoints.http.uploads import receive_upload
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MediaDelivery:
-    """How files reach the player: streamed by the API, handed to nginx (`X-Accel-Redirect`), or S3 directly."""
+    """How files reach the player: streamed by the API, or handed to nginx (`X-Accel-Redirect`) after the API has
+    checked who may watch. The player always fetches from this origin: the pages' Content-Security-Policy allows
+    media from 'self' only, so a redirect to a bucket's own address would not play."""
 
     accel_prefix: str | None = None
-    """nginx `internal` location the storage folder is served from, e.g. `/_media/`; None: the API streams."""
+    """nginx's `internal` media location, e.g. `/_media/`: a stored key `k` is handed over as `/_media/k` (a local
+    file under it), an object in S3 as `/_media/s3/<path>?<presigned query>` (nginx fetches it from the bucket);
+    None: the API streams."""
+
+    def accel_target(self, media: MediaFile) -> str | None:
+        """Where nginx should fetch `media` from, or None when the API streams it."""
+        if not self.accel_prefix:
+            return None
+        prefix = self.accel_prefix.rstrip("/")
+        if media.direct_url:
+            signed = urlsplit(media.direct_url)
+            return f"{prefix}/s3{signed.path}?{signed.query}"
+        return f"{prefix}/{media.storage_key}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -333,8 +348,8 @@ class VideoController(Controller):
         open_media: NamedDependency[OpenMedia],
         media_delivery: NamedDependency[MediaDelivery],
     ) -> Response[Any]:
-        """The file; `Range: bytes=a-b` → 206 with `Content-Range`, an unsatisfiable range → 416 (or a redirect to
-        S3, or `X-Accel-Redirect` behind nginx)."""
+        """The file; `Range: bytes=a-b` → 206 with `Content-Range`, an unsatisfiable range → 416 (or
+        `X-Accel-Redirect` behind nginx)."""
         media = await open_media(caller, video_id)
         return media_response(request, media, open_media.read, media_delivery)
 
@@ -345,17 +360,12 @@ def media_response(
     read: Callable[[MediaFile, int, int], AsyncIterator[bytes]],
     delivery: MediaDelivery,
 ) -> Response[Any]:
-    """Deliver `media`: a redirect to S3's presigned URL, an `X-Accel-Redirect` for nginx (which then serves Range
-    itself), or a stream honouring a single byte range (206) and refusing one outside the file (416)."""
+    """Deliver `media`: an `X-Accel-Redirect` for nginx (which then serves Range itself, from the folder or the
+    bucket), or a stream honouring a single byte range (206) and refusing one outside the file (416)."""
     headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=0"}
-    if media.direct_url:
-        return Response(b"", status_code=307, headers={"Location": media.direct_url, "Cache-Control": "no-store"})
-    if delivery.accel_prefix:
-        return Response(
-            b"",
-            media_type=media.content_type,
-            headers={**headers, "X-Accel-Redirect": delivery.accel_prefix.rstrip("/") + "/" + media.storage_key},
-        )
+    accel_target = delivery.accel_target(media)
+    if accel_target:
+        return Response(b"", media_type=media.content_type, headers={**headers, "X-Accel-Redirect": accel_target})
     try:
         wanted = parse_range(request.headers.get("range"), media.size)
     except Unsatisfiable:
