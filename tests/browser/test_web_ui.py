@@ -37,14 +37,22 @@ def player_time(page: Any) -> float:
     return float(page.evaluate("document.querySelector('video[data-testid=player]').currentTime"))
 
 
+PLAYER_STATE = """() => { const v = document.querySelector('video[data-testid=player]');
+  return v && {src: v.currentSrc, currentTime: v.currentTime, duration: v.duration, readyState: v.readyState,
+               networkState: v.networkState, paused: v.paused, seeking: v.seeking, error: v.error && v.error.code}; }"""
+
+
 def wait_for_player_at(page: Any, second: float) -> None:
-    """The player has jumped to `second` (it may have played on a little since)."""
-    page.wait_for_function(
-        "s => { const v = document.querySelector('video[data-testid=player]');"
-        " return v && v.currentTime >= s - 0.25 && v.currentTime < s + 2.5; }",
-        arg=second,
-        timeout=10_000,
-    )
+    """The player has jumped to `second` (it may have played on a little since); else fail with its state."""
+    try:
+        page.wait_for_function(
+            "s => { const v = document.querySelector('video[data-testid=player]');"
+            " return v && v.currentTime >= s - 0.25 && v.currentTime < s + 2.5; }",
+            arg=second,
+            timeout=10_000,
+        )
+    except Exception as error:
+        raise AssertionError(f"the player did not land on {second} s: {page.evaluate(PLAYER_STATE)}") from error
 
 
 def ask(page: Any, question: str) -> Any:
