@@ -112,6 +112,23 @@ class TestApiKeysOverHttp:
         assert int(mcp.headers["retry-after"]) >= 1
 
 
+class TestOpenAiErrorShape:
+    def test_unknown_paths_and_methods_under_v1_answer_like_openai(self, app: App) -> None:
+        key = app.key("read", "ask")
+        unknown = app.client.get("/v1/embeddings-of-everything", headers=key)
+        wrong_method = app.client.delete("/v1/models", headers=key)
+        assert unknown.status_code == 404
+        assert unknown.json()["error"]["type"] == "invalid_request_error"
+        assert unknown.json()["error"]["message"]
+        assert wrong_method.status_code == 405
+        assert wrong_method.json()["error"]["type"] == "invalid_request_error"
+
+    def test_the_rest_of_the_api_keeps_its_own_shape(self, app: App) -> None:
+        unknown = app.client.get("/api/no-such-thing")
+        assert unknown.status_code == 404
+        assert unknown.json()["code"] == "not_found"
+
+
 class TestScopesOnRoutes:
     def test_read_opens_get_routes_only(self, app: App) -> None:
         read = app.key("read")

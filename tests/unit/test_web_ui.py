@@ -83,11 +83,16 @@ class TestTheUiPages:
 
 
 class TestTheApiStaysTheApi:
-    @pytest.mark.parametrize("path", ["/api/nothing-here", "/api", "/health/nope", "/v1/nope", "/metrics/nope"])
+    @pytest.mark.parametrize("path", ["/api/nothing-here", "/api", "/health/nope", "/metrics/nope"])
     def test_unknown_api_addresses_are_json_404s(self, client: TestClient, path: str) -> None:
         response = client.get(path)
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
+
+    def test_an_unknown_openai_address_is_a_json_404_in_openais_shape(self, client: TestClient) -> None:
+        response = client.get("/v1/nope")
+        assert response.status_code == 404
+        assert response.json()["error"]["type"] == "invalid_request_error"
 
     def test_an_unknown_schema_address_is_not_the_page(self, client: TestClient) -> None:
         response = client.get("/schema/nope")

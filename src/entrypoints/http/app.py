@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -18,7 +19,7 @@ from entrypoints.http.controllers.accounts import AuthController, MeController
 from entrypoints.http.controllers.api_keys import ApiKeyController
 from entrypoints.http.controllers.groups import GroupController
 from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.openai_compat import OpenAiController
+from entrypoints.http.controllers.openai_compat import OpenAiController, http_error_in_the_callers_shape
 from entrypoints.http.controllers.questions import QuestionController
 from entrypoints.http.controllers.search import SearchController
 from entrypoints.http.controllers.shared import SharedController
@@ -109,7 +110,7 @@ def create_app(container: Container) -> Litestar:
             "upload_policy": _provide(container.upload_policy),
             "media_delivery": _provide(lambda: MediaDelivery(accel_prefix=settings.media_accel_prefix)),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: http_error_in_the_callers_shape},
         # Outermost first: every response (even a refused one) gets a request id and the security headers.
         middleware=[
             request_id_middleware,

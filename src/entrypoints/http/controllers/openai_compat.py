@@ -31,6 +31,7 @@ from domain.api_keys import ApiKeyScope
 from domain.cited_text import hms, source_numbers, sources_block, without_sources
 from domain.questions import ChatEntry, Citation, Scope
 from entrypoints.http.auth import API_KEY_SCOPES
+from entrypoints.http.errors import http_error
 
 log = structlog.get_logger(__name__)
 
@@ -197,6 +198,14 @@ def _unexpected(_: Request[Any, Any, Any], error: Exception) -> Response[ErrorEn
 
 
 OPENAI_EXCEPTION_HANDLERS = {errors.DomainError: _domain_error, HTTPException: _http_error, Exception: _unexpected}
+
+
+def http_error_in_the_callers_shape(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+    """The app's handler for routing errors (unknown path, wrong method), which happen before any controller: under
+    /v1 they answer in OpenAI's shape like the rest of that API (its clients read `error.message`), else in ours."""
+    if request.url.path == "/v1" or request.url.path.startswith("/v1/"):
+        return _http_error(request, error)
+    return http_error(request, error)
 
 
 # ---- the chat's meaning ----
