@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import * as api from "../api/endpoints";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 import { ErrorMessage } from "./ErrorMessage";
 
@@ -9,21 +10,14 @@ export function AddVideosForm({ inGroup, onAdd }: { inGroup: readonly string[]; 
   const { t } = useI18n();
   const library = useAsync(() => api.listVideos({ limit: 100 }), []);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(null);
   const candidates = (library.data?.items ?? []).filter((video) => !inGroup.includes(video.id));
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      await onAdd(chosen);
-      setChosen([]);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const add = useAction(async () => {
+    await onAdd(chosen);
+    setChosen([]);
+  });
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="add-heading">
+    <form className="card" onSubmit={add.submit} aria-labelledby="add-heading">
       <h2 id="add-heading">{t("group.addTitle")}</h2>
       {library.status === "failed" ? <ErrorMessage error={library.error} /> : null}
       {library.status === "ready" && candidates.length === 0 ? <p className="muted">{t("group.nothingToAdd")}</p> : null}
@@ -45,7 +39,7 @@ export function AddVideosForm({ inGroup, onAdd }: { inGroup: readonly string[]; 
       <button type="submit" className="primary" disabled={chosen.length === 0}>
         {t("group.add", { count: String(chosen.length) })}
       </button>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={add.error} />
     </form>
   );
 }

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import * as api from "../api/endpoints";
 import type { ApiKeyScope, CreatedApiKeyBody } from "../api/types";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 import { ConfirmButton } from "./ConfirmButton";
 import { ErrorMessage } from "./ErrorMessage";
@@ -39,35 +40,25 @@ export function ApiKeysPanel() {
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<ApiKeyScope[]>(["read", "ask"]);
   const [created, setCreated] = useState<CreatedApiKeyBody | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // Creating and revoking share one error line.
+  const act = useAction((step: () => Promise<void>) => step());
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      setCreated(await api.createApiKey(name.trim(), scopes));
-      setName("");
-      await keys.reload();
-    } catch (failure) {
-      setError(failure);
-    }
+  const create = async () => {
+    setCreated(await api.createApiKey(name.trim(), scopes));
+    setName("");
+    await keys.reload();
   };
   const revoke = async (id: string) => {
-    setError(null);
-    try {
-      await api.revokeApiKey(id);
-      if (created?.id === id) setCreated(null);
-      await keys.reload();
-    } catch (failure) {
-      setError(failure);
-    }
+    await api.revokeApiKey(id);
+    if (created?.id === id) setCreated(null);
+    await keys.reload();
   };
 
   return (
     <section className="card" aria-labelledby="api-keys-heading">
       <h2 id="api-keys-heading">{t("apiKeys.title")}</h2>
       <p className="muted">{t("apiKeys.explain")}</p>
-      <form onSubmit={submit}>
+      <form onSubmit={(event) => act.submit(event, create)}>
         <FormField label={t("apiKeys.name")} value={name} onChange={(e) => setName(e.target.value)} required maxLength={1000} name="api-key-name" />
         <fieldset className="checklist">
           <legend>{t("apiKeys.scopes")}</legend>
@@ -87,7 +78,7 @@ export function ApiKeysPanel() {
         </button>
       </form>
       {created ? <NewKeySecret created={created} /> : null}
-      <ErrorMessage error={error ?? (keys.status === "failed" ? keys.error : null)} />
+      <ErrorMessage error={act.error ?? (keys.status === "failed" ? keys.error : null)} />
       {keys.data && keys.data.length === 0 ? <p className="muted">{t("apiKeys.none")}</p> : null}
       <ul className="video-list">
         {keys.data?.map((key) => (
@@ -105,7 +96,7 @@ export function ApiKeysPanel() {
               label={t("apiKeys.revoke")}
               question={t("apiKeys.revokeQuestion", { name: key.name })}
               confirmLabel={t("share.revokeConfirm")}
-              onConfirm={() => revoke(key.id)}
+              onConfirm={() => act.run(() => revoke(key.id))}
             />
           </li>
         ))}

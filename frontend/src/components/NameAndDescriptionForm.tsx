@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 import { ErrorMessage } from "./ErrorMessage";
 import { FormField } from "./FormField";
 
@@ -22,29 +23,17 @@ export function NameAndDescriptionForm<T>(props: NameAndDescriptionFormProps<T>)
   const { t } = useI18n();
   const [name, setName] = useState(props.name);
   const [description, setDescription] = useState(props.description);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSaved(false);
-    try {
-      props.onSaved(await props.save(name.trim(), description));
-      setSaved(true);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const save = useAction(async () => props.onSaved(await props.save(name.trim(), description)));
   return (
-    <form className="card" onSubmit={submit}>
+    <form className="card" onSubmit={save.submit}>
       <h2>{props.heading}</h2>
       <FormField label={props.nameLabel} value={name} onChange={(e) => setName(e.target.value)} required maxLength={props.nameMaxLength} name={props.fieldNames.name} />
       <FormField label={t("upload.description")} value={description} onChange={(e) => setDescription(e.target.value)} multiline maxLength={5000} name={props.fieldNames.description} />
       <button type="submit" className="primary">
         {t("common.save")}
       </button>
-      {saved ? <p role="status">{t("settings.saved")}</p> : null}
-      <ErrorMessage error={error} />
+      {save.done ? <p role="status">{t("settings.saved")}</p> : null}
+      <ErrorMessage error={save.error} />
     </form>
   );
 }

@@ -2,26 +2,21 @@ import { useState } from "react";
 import * as api from "../api/endpoints";
 import type { GroupBody } from "../api/types";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 import { ConfirmButton } from "./ConfirmButton";
 import { ErrorMessage } from "./ErrorMessage";
 
 /** The group's guest link: create (or renew), copy, revoke. */
 export function ShareLinkPanel({ group, onChange }: { group: GroupBody; onChange: () => void }) {
   const { t } = useI18n();
-  const [error, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
   const url = group.shareToken ? `${window.location.origin}/shared/${group.shareToken}` : null;
 
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
+  const act = useAction(async (step: () => Promise<unknown>) => {
     setCopied(false);
-    try {
-      await action();
-      onChange();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+    await step();
+    onChange();
+  });
   const copy = async () => {
     if (!url) return;
     try {
@@ -51,26 +46,26 @@ export function ShareLinkPanel({ group, onChange }: { group: GroupBody; onChange
             <p className="muted">{t("share.expires", { date: new Date(group.shareExpiresAt).toLocaleDateString() })}</p>
           ) : null}
           <div className="actions">
-            <button type="button" onClick={() => act(() => api.shareGroup(group.id))}>
+            <button type="button" onClick={() => act.run(() => api.shareGroup(group.id))}>
               {t("share.renew")}
             </button>
             <ConfirmButton
               label={t("share.revoke")}
               question={t("share.revokeQuestion")}
               confirmLabel={t("share.revokeConfirm")}
-              onConfirm={() => act(() => api.revokeShare(group.id))}
+              onConfirm={() => act.run(() => api.revokeShare(group.id))}
             />
           </div>
         </>
       ) : (
         <>
           <p className="muted">{t("share.explain")}</p>
-          <button type="button" className="primary" onClick={() => act(() => api.shareGroup(group.id))}>
+          <button type="button" className="primary" onClick={() => act.run(() => api.shareGroup(group.id))}>
             {t("share.create")}
           </button>
         </>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={act.error} />
     </section>
   );
 }

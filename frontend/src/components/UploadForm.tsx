@@ -3,6 +3,7 @@ import type { VideoBody } from "../api/types";
 import { uploadVideo, type UploadProgress } from "../api/upload";
 import { useI18n } from "../i18n/I18nProvider";
 import { formatBytes } from "../lib/time";
+import { useAction } from "../lib/useAction";
 import { ErrorMessage } from "./ErrorMessage";
 import { FormField } from "./FormField";
 
@@ -13,21 +14,18 @@ export function UploadForm({ onUploaded }: { onUploaded: (video: VideoBody) => v
   const [description, setDescription] = useState("");
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const controller = useRef<AbortController | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!file) return;
-    setError(null);
-    setProgress({ loaded: 0, total: file.size, fraction: 0 });
+  // The progress bar, not `busy`, shows the upload: it also carries the bytes sent and the cancel button.
+  const upload = useAction(async (chosen: File) => {
+    setProgress({ loaded: 0, total: chosen.size, fraction: 0 });
     controller.current = new AbortController();
     try {
       const video = await uploadVideo({
-        title: title.trim() || file.name,
+        title: title.trim() || chosen.name,
         description,
-        file,
+        file: chosen,
         onProgress: setProgress,
         signal: controller.current.signal,
       });
@@ -36,12 +34,14 @@ export function UploadForm({ onUploaded }: { onUploaded: (video: VideoBody) => v
       setFile(null);
       if (fileInput.current) fileInput.current.value = "";
       onUploaded(video);
-    } catch (failure) {
-      setError(failure);
     } finally {
       setProgress(null);
       controller.current = null;
     }
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (file) void upload.run(file);
   };
 
   const percent = progress?.fraction != null ? Math.round(progress.fraction * 100) : null;
@@ -99,7 +99,7 @@ export function UploadForm({ onUploaded }: { onUploaded: (video: VideoBody) => v
           {t("upload.submit")}
         </button>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={upload.error} />
     </form>
   );
 }

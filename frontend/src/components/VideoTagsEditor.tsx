@@ -1,7 +1,8 @@
-import { useId, useState } from "react";
+import { useId } from "react";
 import * as api from "../api/endpoints";
 import type { TagBody } from "../api/types";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 import { ErrorMessage } from "./ErrorMessage";
 import { TagChip } from "./TagChip";
 
@@ -17,24 +18,18 @@ interface VideoTagsEditorProps {
 export function VideoTagsEditor({ videoId, videoTitle, tags, allTags, onChange }: VideoTagsEditorProps) {
   const { t } = useI18n();
   const id = useId();
-  const [error, setError] = useState<unknown>(null);
   const others = allTags.filter((tag) => !tags.some((own) => own.id === tag.id));
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      onChange();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const act = useAction(async (step: () => Promise<unknown>) => {
+    await step();
+    onChange();
+  });
   return (
     <div className="video-tags">
       {tags.map((tag) => (
         <TagChip
           key={tag.id}
           tag={tag}
-          onRemove={() => act(() => api.detachTag(videoId, tag.id))}
+          onRemove={() => act.run(() => api.detachTag(videoId, tag.id))}
           removeLabel={t("tags.detach", { tag: tag.name, title: videoTitle })}
         />
       ))}
@@ -47,7 +42,7 @@ export function VideoTagsEditor({ videoId, videoTitle, tags, allTags, onChange }
             id={id}
             className="tag-select"
             value=""
-            onChange={(event) => event.target.value && act(() => api.attachTag(videoId, event.target.value))}
+            onChange={(event) => event.target.value && act.run(() => api.attachTag(videoId, event.target.value))}
           >
             <option value="">{t("tags.add")}</option>
             {others.map((tag) => (
@@ -58,7 +53,7 @@ export function VideoTagsEditor({ videoId, videoTitle, tags, allTags, onChange }
           </select>
         </>
       ) : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={act.error} />
     </div>
   );
 }

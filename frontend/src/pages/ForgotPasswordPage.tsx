@@ -1,31 +1,21 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link } from "react-router";
 import * as api from "../api/endpoints";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { FormField } from "../components/FormField";
 import { usePageTitle } from "../components/Layout";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 
 export function ForgotPasswordPage() {
   const { t } = useI18n();
   usePageTitle(t("forgot.title"));
   const [email, setEmail] = useState("");
-  const [sent, setSent] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      await api.forgotPassword(email.trim());
-      setSent(true);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const send = useAction(() => api.forgotPassword(email.trim()));
   return (
-    <form className="card narrow" onSubmit={submit}>
+    <form className="card narrow" onSubmit={send.submit}>
       <h1>{t("forgot.title")}</h1>
-      {sent ? (
+      {send.done ? (
         <p role="status">{t("forgot.sent")}</p>
       ) : (
         <>
@@ -36,7 +26,7 @@ export function ForgotPasswordPage() {
           </button>
         </>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={send.error} />
       <p>
         <Link to="/login">{t("nav.logIn")}</Link>
       </p>

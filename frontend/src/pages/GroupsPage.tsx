@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import * as api from "../api/endpoints";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { FormField } from "../components/FormField";
 import { usePageTitle } from "../components/Layout";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
 function CreateGroupForm() {
@@ -12,26 +13,19 @@ function CreateGroupForm() {
   const navigate = useNavigate();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      const group = await api.createGroup(name.trim(), description);
-      navigate(`/groups/${group.id}`);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const create = useAction(async () => {
+    const group = await api.createGroup(name.trim(), description);
+    navigate(`/groups/${group.id}`);
+  });
   return (
-    <form className="card" onSubmit={submit}>
+    <form className="card" onSubmit={create.submit}>
       <h2>{t("groups.create")}</h2>
       <FormField label={t("groups.name")} value={name} onChange={(e) => setName(e.target.value)} required maxLength={500} name="group-name" />
       <FormField label={t("upload.description")} value={description} onChange={(e) => setDescription(e.target.value)} multiline maxLength={5000} name="group-description" />
       <button type="submit" className="primary">
         {t("groups.createSubmit")}
       </button>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={create.error} />
     </form>
   );
 }

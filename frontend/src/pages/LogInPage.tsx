@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { FormField } from "../components/FormField";
 import { usePageTitle } from "../components/Layout";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 import { useSession } from "../session/SessionProvider";
 
 /** Only same-site paths after login: `?next=https://evil.example` must not send anyone away. */
@@ -19,23 +20,14 @@ export function LogInPage() {
   const [params] = useSearchParams();
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      await logIn(login.trim(), password);
-      navigate(safeNext(params.get("next")), { replace: true });
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  };
+  const attempt = useAction(async () => {
+    await logIn(login.trim(), password);
+    navigate(safeNext(params.get("next")), { replace: true });
+  });
+  // Disabled after success too (`done`): no second login while the next page loads.
+  const disabled = attempt.busy || attempt.done;
   return (
-    <form className="card narrow" onSubmit={submit}>
+    <form className="card narrow" onSubmit={attempt.submit}>
       <h1>{t("logIn.title")}</h1>
       <FormField label={t("field.login")} value={login} onChange={(e) => setLogin(e.target.value)} required autoComplete="username" name="login" />
       <FormField
@@ -47,10 +39,10 @@ export function LogInPage() {
         autoComplete="current-password"
         name="password"
       />
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" disabled={disabled}>
         {t("logIn.submit")}
       </button>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={attempt.error} />
       <p>
         <Link to="/forgot-password">{t("logIn.forgot")}</Link>
       </p>

@@ -5,6 +5,7 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { FormField } from "../components/FormField";
 import { usePageTitle } from "../components/Layout";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 
 /** The address in the reset email (`/reset-password?token=…`). */
 export function ResetPasswordPage() {
@@ -14,19 +15,11 @@ export function ResetPasswordPage() {
   const token = params.get("token") ?? "";
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const mismatch = repeat.length > 0 && password !== repeat;
-  const submit = async (event: FormEvent) => {
+  const reset = useAction(() => api.resetPassword(token, password));
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (mismatch) return;
-    setError(null);
-    try {
-      await api.resetPassword(token, password);
-      setDone(true);
-    } catch (failure) {
-      setError(failure);
-    }
+    if (!mismatch) void reset.run();
   };
   if (!token) {
     return (
@@ -40,7 +33,7 @@ export function ResetPasswordPage() {
   return (
     <form className="card narrow" onSubmit={submit}>
       <h1>{t("reset.title")}</h1>
-      {done ? (
+      {reset.done ? (
         <>
           <p role="status">{t("reset.done")}</p>
           <Link className="button primary" to="/login">
@@ -57,7 +50,7 @@ export function ResetPasswordPage() {
           </button>
         </>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={reset.error} />
     </form>
   );
 }

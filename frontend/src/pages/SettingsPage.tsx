@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useNavigate } from "react-router";
 import * as api from "../api/endpoints";
 import type { UserBody } from "../api/types";
@@ -7,30 +7,19 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { FormField } from "../components/FormField";
 import { usePageTitle } from "../components/Layout";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 import { useSession } from "../session/SessionProvider";
 
 /** A settings form with its own saved / failed line. */
 function SettingsForm({ title, onSubmit, children }: { title: string; onSubmit: () => Promise<void>; children: ReactNode }) {
   const { t } = useI18n();
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaved(false);
-    setError(null);
-    try {
-      await onSubmit();
-      setSaved(true);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const save = useAction(onSubmit);
   return (
-    <form className="card" onSubmit={submit}>
+    <form className="card" onSubmit={save.submit}>
       <h2>{title}</h2>
       {children}
-      {saved ? <p role="status">{t("settings.saved")}</p> : null}
-      <ErrorMessage error={error} />
+      {save.done ? <p role="status">{t("settings.saved")}</p> : null}
+      <ErrorMessage error={save.error} />
     </form>
   );
 }
@@ -77,7 +66,7 @@ function PasswordForm() {
 function OpenAiKeyForm({ user, onUser }: { user: UserBody; onUser: (u: UserBody) => void }) {
   const { t } = useI18n();
   const [key, setKey] = useState("");
-  const [error, setError] = useState<unknown>(null);
+  const clear = useAction(async () => onUser(await api.clearOpenAiKey()));
   return (
     <SettingsForm
       title={t("settings.openaiKey")}
@@ -96,22 +85,12 @@ function OpenAiKeyForm({ user, onUser }: { user: UserBody; onUser: (u: UserBody)
           {t("settings.saveKey")}
         </button>
         {user.hasOpenaiKey ? (
-          <button
-            type="button"
-            onClick={async () => {
-              setError(null);
-              try {
-                onUser(await api.clearOpenAiKey());
-              } catch (failure) {
-                setError(failure);
-              }
-            }}
-          >
+          <button type="button" onClick={() => clear.run()}>
             {t("settings.clearKey")}
           </button>
         ) : null}
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={clear.error} />
     </SettingsForm>
   );
 }

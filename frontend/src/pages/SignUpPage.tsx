@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import * as api from "../api/endpoints";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { FormField } from "../components/FormField";
 import { usePageTitle } from "../components/Layout";
 import { useI18n } from "../i18n/I18nProvider";
+import { useAction } from "../lib/useAction";
 
 export function SignUpPage() {
   const { t } = useI18n();
@@ -13,24 +14,12 @@ export function SignUpPage() {
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      await api.signUp({ username: username.trim(), email: email.trim(), password });
-      navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const signUp = useAction(async () => {
+    await api.signUp({ username: username.trim(), email: email.trim(), password });
+    navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
+  });
   return (
-    <form className="card narrow" onSubmit={submit}>
+    <form className="card narrow" onSubmit={signUp.submit}>
       <h1>{t("signUp.title")}</h1>
       <FormField label={t("field.username")} value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="username" name="username" />
       <FormField label={t("field.email")} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="email" name="email" />
@@ -44,10 +33,10 @@ export function SignUpPage() {
         hint={t("signUp.passwordHint")}
         name="password"
       />
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" disabled={signUp.busy}>
         {t("signUp.submit")}
       </button>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={signUp.error} />
       <p>
         {t("signUp.haveAccount")} <Link to="/login">{t("nav.logIn")}</Link>
       </p>
