@@ -42,6 +42,23 @@ PLAYER_STATE = """() => { const v = document.querySelector('video[data-testid=pl
                networkState: v.networkState, paused: v.paused, seeking: v.seeking, error: v.error && v.error.code}; }"""
 
 
+MEDIA_EVENTS = """(() => {
+  window.__mediaEvents = [];
+  const note = (event) => {
+    const v = event.target;
+    if (v instanceof HTMLMediaElement || event.type === "click") {
+      window.__mediaEvents.push([Math.round(performance.now()), event.type,
+        v instanceof HTMLMediaElement ? v.currentTime : (v.closest && v.closest("button") || v).outerHTML.slice(0, 160),
+        v instanceof HTMLMediaElement ? v.readyState : null,
+        v instanceof HTMLMediaElement ? (v.currentSrc || "").slice(-60) : null]);
+    }
+  };
+  for (const type of ["loadstart", "emptied", "loadedmetadata", "seeking", "seeked", "play", "pause", "abort", "click"])
+    document.addEventListener(type, note, true);
+})();"""
+"""An init script noting the page's media events and clicks (window.__mediaEvents), shown when a seek fails."""
+
+
 def wait_for_player_at(page: Any, second: float) -> None:
     """The player has jumped to `second` (it may have played on a little since); else fail with its state."""
     try:
@@ -52,7 +69,8 @@ def wait_for_player_at(page: Any, second: float) -> None:
             timeout=10_000,
         )
     except Exception as error:
-        raise AssertionError(f"the player did not land on {second} s: {page.evaluate(PLAYER_STATE)}") from error
+        state, events = page.evaluate(PLAYER_STATE), page.evaluate("window.__mediaEvents || null")
+        raise AssertionError(f"the player did not land on {second} s: {state}; events: {events}") from error
 
 
 def ask(page: Any, question: str) -> Any:
@@ -279,6 +297,7 @@ def test_a_guest_with_the_link_watches_and_asks_without_an_account(
     browser_or_skip: Any, served: Served, journey: Journey
 ) -> None:
     context = browser_or_skip.new_context(viewport=DESKTOP, locale="en-US")
+    context.add_init_script(MEDIA_EVENTS)
     guest = context.new_page()
     try:
         guest.goto(journey.share_url)
