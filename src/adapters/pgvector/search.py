@@ -3,6 +3,7 @@ candidates; each is scored by the shared domain rule (cosine + fuzzy term share)
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text as sql
@@ -24,6 +25,11 @@ CANDIDATES = 40
 """How many sentences each half (vector, full text) contributes."""
 TEXT_MATCHES_MAX = 2000
 """Full-text matches ranked at most: a very common word must not make ranking scan the whole table."""
+FLOODING_ROWS = TEXT_MATCHES_MAX // 2
+"""A term PostgreSQL's statistics expect in this many sentences or more is left out of the text half's query when
+the question has rarer terms: its matches would fill the first TEXT_MATCHES_MAX rows before the rare term's few."""
+COMMON_TERMS_SECONDS = 300.0
+"""How long the common terms read from `pg_stats` are reused (ANALYZE refreshes them as the table grows)."""
 
 # Only module constants are formatted into the text; every value is a bound parameter. The allowed videos are an
 # array, not a subquery: with a subquery the planner loops over an owner's videos and rebuilds the GIN bitmap of a
@@ -65,10 +71,32 @@ _SEARCH = sql(
 )
 
 
-def tsquery_terms(question: str) -> str:
-    """An OR query of the question's normalised terms, safe for `to_tsquery` (letters, digits, '_' and '.')."""
+# The most common lexemes of the index and the share of sentences holding each (ANALYZE's element statistics).
+_COMMON_TERMS = sql(
+    """
+    select st.most_common_elems::text::text[] as terms, st.most_common_elem_freqs as freqs, c.reltuples
+    from pg_stats st
+    join pg_namespace n on n.nspname = st.schemaname
+    join pg_class c on c.relnamespace = n.oid and c.relname = st.tablename
+    where st.schemaname = current_schema() and st.tablename = 'scene_sentence' and st.attname = 'terms_search'
+    """
+)
+
+
+def tsquery_terms(question: str, common: frozenset[str] = frozenset()) -> str:
+    """An OR query of the question's normalised terms, safe for `to_tsquery` (letters, digits, '_' and '.'); terms
+    in `common` are left out unless nothing else would remain."""
     cleaned = {"".join(c for c in term if c.isalnum() or c in "_.").strip(".") for term in terms(question)}
-    return " | ".join(sorted(term for term in cleaned if term))
+    cleaned.discard("")
+    rarer = cleaned - common
+    return " | ".join(sorted(rarer or cleaned))
+
+
+def flooding_terms(lexemes: Sequence[str] | None, shares: Sequence[float] | None, rows: float) -> frozenset[str]:
+    """The lexemes expected in at least FLOODING_ROWS sentences, from `pg_stats` (none before the first ANALYZE)."""
+    if not lexemes or not shares or rows <= 0:
+        return frozenset()
+    return frozenset(term for term, share in zip(lexemes, shares, strict=False) if share * rows >= FLOODING_ROWS)
 
 
 class PgVectorSceneSearch:
@@ -76,6 +104,17 @@ class PgVectorSceneSearch:
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
+        self._common: frozenset[str] = frozenset()
+        self._common_read_at: float | None = None
+
+    async def _common_terms(self, session: AsyncSession) -> frozenset[str]:
+        """The index's flooding terms, read from the statistics at most every COMMON_TERMS_SECONDS."""
+        now = time.monotonic()
+        if self._common_read_at is None or now - self._common_read_at >= COMMON_TERMS_SECONDS:
+            row = (await session.execute(_COMMON_TERMS)).first()
+            self._common = flooding_terms(row.terms, row.freqs, row.reltuples) if row else frozenset()
+            self._common_read_at = now
+        return self._common
 
     async def search(
         self,
@@ -119,7 +158,7 @@ class PgVectorSceneSearch:
                     "owner": str(owner_id) if owner_id else None,
                     "videos": [str(v) for v in video_ids] if video_ids is not None else None,
                     "vector": "[" + ",".join(f"{x:.7f}" for x in vector) + "]",
-                    "terms": tsquery_terms(text),
+                    "terms": tsquery_terms(text, await self._common_terms(session)),
                     "candidates": CANDIDATES,
                 },
             )
