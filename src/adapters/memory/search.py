@@ -3,6 +3,7 @@ SQL version (cosine + fuzzy term share) and grouped into its scene."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from domain.retrieval import SentenceHit, rank_passages, terms
@@ -14,6 +15,12 @@ if TYPE_CHECKING:
 
     from adapters.memory.unit_of_work import InMemoryStore
     from domain.questions import Passage
+
+
+@lru_cache(maxsize=65_536)
+def sentence_terms(text: str) -> tuple[str, ...]:
+    """A sentence's normalised terms, computed once (the SQL version stores them with the sentence)."""
+    return tuple(terms(text))
 
 
 class InMemorySceneSearch:
@@ -51,7 +58,7 @@ class InMemorySceneSearch:
                             title=video.title,
                             scene=item.scene,
                             position=position,
-                            terms=tuple(terms(sentence.text)),
+                            terms=sentence_terms(sentence.text),
                             cosine=sum(a * b for a, b in zip(vector, embedding, strict=True)),
                         )
                     )
