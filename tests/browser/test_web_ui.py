@@ -307,8 +307,12 @@ def test_a_guest_with_the_link_watches_and_asks_without_an_account(
         assert "London" in answer.inner_text()
         chip = answer.locator(".citation-chip").first
         cited = float(chip.get_attribute("data-start"))
+        cited_video = chip.get_attribute("data-video-id")
+        # The cited talk may be one that finished processing after this page loaded ("Second copy"): the page
+        # loads its list again, switches the player to it and seeks.
         chip.click()
         wait_for_player_at(guest, cited)
+        assert cited_video in guest.evaluate("document.querySelector('video[data-testid=player]').currentSrc")
         shot(guest, "shared-group")
     finally:
         context.close()

@@ -35,3 +35,18 @@ export function usePlayerSeek(firstVideoId: string | null) {
 
   return { player, videoId, select, seek, onLoadedMetadata };
 }
+
+/**
+ * Play a cited second in a page's list of videos. A citation may name a video the list does not hold yet: it
+ * finished processing after the page loaded (a shared group lists completed videos only), so the list is loaded
+ * again first; the player then switches to it.
+ */
+export async function seekCitation(
+  videos: readonly { id: string }[],
+  reload: () => Promise<unknown>,
+  seek: (videoId: string, seconds: number) => void,
+  citation: { videoId: string; startSec: number },
+): Promise<void> {
+  if (!videos.some((video) => video.id === citation.videoId)) await reload();
+  seek(citation.videoId, citation.startSec);
+}

@@ -17,10 +17,10 @@ import { VideoPlayer } from "../components/VideoPlayer";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAsync } from "../lib/useAsync";
 import { useChatHistory } from "../lib/useChatHistory";
-import { usePlayerSeek } from "../lib/usePlayerSeek";
+import { seekCitation, usePlayerSeek } from "../lib/usePlayerSeek";
 import { NotFoundPage } from "./NotFoundPage";
 
-function GroupWorkspace({ group, onGroup, reload }: { group: GroupBody; onGroup: (g: GroupBody) => void; reload: () => void }) {
+function GroupWorkspace({ group, onGroup, reload }: { group: GroupBody; onGroup: (g: GroupBody) => void; reload: () => Promise<unknown> }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   const { player, videoId, select, seek, onLoadedMetadata } = usePlayerSeek(group.videos[0]?.id ?? null);
@@ -43,7 +43,7 @@ function GroupWorkspace({ group, onGroup, reload }: { group: GroupBody; onGroup:
     onGroup({ ...group, videos: ids.map((id) => byId.get(id)).filter((v) => v !== undefined) });
     api.reorderGroup(group.id, ids).then(onGroup, (failure: unknown) => {
       setError(failure);
-      reload();
+      void reload();
     });
   };
 
@@ -87,7 +87,7 @@ function GroupWorkspace({ group, onGroup, reload }: { group: GroupBody; onGroup:
         </div>
         <AskBox ask={(question, handlers) => askStreaming(question, scope, handlers)} onAnswer={keep} />
         <ErrorMessage error={failed} />
-        <ChatHistory answers={answers} onSeek={(c) => seek(c.videoId, c.startSec)} onChange={keep} showTitles />
+        <ChatHistory answers={answers} onSeek={(c) => void seekCitation(group.videos, reload, seek, c)} onChange={keep} showTitles />
       </section>
       <div className="grid-2">
         <AddVideosForm inGroup={group.videos.map((v) => v.id)} onAdd={(ids) => change(() => api.addGroupVideos(group.id, ids))} />
@@ -130,5 +130,5 @@ export function GroupDetailPage() {
     return <ErrorMessage error={group.error} />;
   }
   if (!group.data) return <p role="status">{t("common.loading")}</p>;
-  return <GroupWorkspace group={group.data} onGroup={group.replace} reload={() => void group.reload()} />;
+  return <GroupWorkspace group={group.data} onGroup={group.replace} reload={group.reload} />;
 }

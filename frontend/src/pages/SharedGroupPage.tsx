@@ -11,9 +11,9 @@ import { usePageTitle } from "../components/Layout";
 import { VideoPlayer } from "../components/VideoPlayer";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAsync } from "../lib/useAsync";
-import { usePlayerSeek } from "../lib/usePlayerSeek";
+import { seekCitation, usePlayerSeek } from "../lib/usePlayerSeek";
 
-function SharedWorkspace({ token, group }: { token: string; group: SharedGroupBody }) {
+function SharedWorkspace({ token, group, reload }: { token: string; group: SharedGroupBody; reload: () => Promise<unknown> }) {
   const { t } = useI18n();
   const { player, videoId, select, seek, onLoadedMetadata } = usePlayerSeek(group.videos[0]?.id ?? null);
   // A guest has no history on the server to read back: this visit's answers stay on this page.
@@ -57,7 +57,7 @@ function SharedWorkspace({ token, group }: { token: string; group: SharedGroupBo
           ask={(question, handlers) => askSharedStreaming(token, question, handlers)}
           onAnswer={(answer) => setAnswers((now) => [answer, ...now])}
         />
-        <ChatHistory answers={answers} onSeek={(c) => seek(c.videoId, c.startSec)} showTitles />
+        <ChatHistory answers={answers} onSeek={(c) => void seekCitation(group.videos, reload, seek, c)} showTitles />
       </section>
     </div>
   );
@@ -82,5 +82,5 @@ export function SharedGroupPage() {
     return <ErrorMessage error={group.error} />;
   }
   if (!group.data) return <p role="status">{t("common.loading")}</p>;
-  return <SharedWorkspace token={token} group={group.data} />;
+  return <SharedWorkspace token={token} group={group.data} reload={group.reload} />;
 }
