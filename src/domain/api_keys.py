@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from domain.errors import InvalidInput
+from domain.text_fields import required_line
 
 SECRET_PREFIX = "av_"  # noqa: S105 - the recognisable start of every key, not a secret
 SECRET_BYTES = 32
@@ -36,12 +37,12 @@ class ApiKeyScope(enum.StrEnum):
 
 def clean_key_name(name: str) -> str:
     """A key name is required, one line, at most 80 characters."""
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput("Give the API key a name, so you can tell it apart later.")
-    if len(name) > NAME_MAX:
-        raise InvalidInput(f"An API key name can have at most {NAME_MAX} characters.")
-    return name
+    return required_line(
+        name,
+        most=NAME_MAX,
+        missing="Give the API key a name, so you can tell it apart later.",
+        too_long=f"An API key name can have at most {NAME_MAX} characters.",
+    )
 
 
 def clean_scopes(scopes: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[ApiKeyScope]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.errors import InvalidInput
+from domain.text_fields import optional_text, required_line
 
 NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -14,20 +15,21 @@ DESCRIPTION_MAX = 2000
 
 def clean_name(name: str) -> str:
     """A group name is required, one line, at most 120 characters."""
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput("A group needs a name.")
-    if len(name) > NAME_MAX:
-        raise InvalidInput(f"A group name can have at most {NAME_MAX} characters.")
-    return name
+    return required_line(
+        name,
+        most=NAME_MAX,
+        missing="A group needs a name.",
+        too_long=f"A group name can have at most {NAME_MAX} characters.",
+    )
 
 
 def clean_group_description(description: str | None) -> str:
     """Optional, at most 2000 characters."""
-    description = (description or "").strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise InvalidInput(f"A group description can have at most {DESCRIPTION_MAX} characters.")
-    return description
+    return optional_text(
+        description,
+        most=DESCRIPTION_MAX,
+        too_long=f"A group description can have at most {DESCRIPTION_MAX} characters.",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

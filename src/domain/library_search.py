@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from domain.errors import InvalidInput
 from domain.retrieval import reciprocal_rank_fusion, stems, words
+from domain.text_fields import required_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -23,12 +23,12 @@ TITLE_WEIGHT = 2.0
 
 def clean_query(query: str) -> str:
     """A search query is required, at most 300 characters."""
-    query = " ".join(query.split())
-    if not query:
-        raise InvalidInput("Type something to search for.")
-    if len(query) > QUERY_MAX:
-        raise InvalidInput(f"A search can have at most {QUERY_MAX} characters.")
-    return query
+    return required_line(
+        query,
+        most=QUERY_MAX,
+        missing="Type something to search for.",
+        too_long=f"A search can have at most {QUERY_MAX} characters.",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

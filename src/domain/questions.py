@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from domain.errors import InvalidInput
+from domain.text_fields import required_line
 
 QUESTION_MAX = 2000
 
@@ -46,12 +46,12 @@ class Scope:
 
 def clean_question(question: str) -> str:
     """A question is required and at most 2000 characters."""
-    question = " ".join(question.split())
-    if not question:
-        raise InvalidInput("Ask a question.")
-    if len(question) > QUESTION_MAX:
-        raise InvalidInput(f"A question can have at most {QUESTION_MAX} characters.")
-    return question
+    return required_line(
+        question,
+        most=QUESTION_MAX,
+        missing="Ask a question.",
+        too_long=f"A question can have at most {QUESTION_MAX} characters.",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

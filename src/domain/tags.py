@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.errors import InvalidInput
+from domain.text_fields import required_line
 
 NAME_MAX = 40
 TAGS_PER_OWNER_MAX = 200
@@ -17,12 +18,12 @@ _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 def clean_tag_name(name: str) -> str:
     """A tag name is required, one line, at most 40 characters."""
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput("A tag needs a name.")
-    if len(name) > NAME_MAX:
-        raise InvalidInput(f"A tag name can have at most {NAME_MAX} characters.")
-    return name
+    return required_line(
+        name,
+        most=NAME_MAX,
+        missing="A tag needs a name.",
+        too_long=f"A tag name can have at most {NAME_MAX} characters.",
+    )
 
 
 def clean_color(color: str | None) -> str:

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from domain.errors import Conflict, InvalidInput, LimitReached
+from domain.errors import Conflict, LimitReached
+from domain.text_fields import optional_text, required_line
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -34,20 +35,19 @@ class Stage(enum.StrEnum):
 
 def clean_title(title: str) -> str:
     """A title is required, one line, at most 200 characters."""
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidInput("A video needs a title.")
-    if len(title) > TITLE_MAX:
-        raise InvalidInput(f"A title can have at most {TITLE_MAX} characters.")
-    return title
+    return required_line(
+        title,
+        most=TITLE_MAX,
+        missing="A video needs a title.",
+        too_long=f"A title can have at most {TITLE_MAX} characters.",
+    )
 
 
 def clean_description(description: str | None) -> str:
     """A description is optional, at most 5000 characters."""
-    description = (description or "").strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise InvalidInput(f"A description can have at most {DESCRIPTION_MAX} characters.")
-    return description
+    return optional_text(
+        description, most=DESCRIPTION_MAX, too_long=f"A description can have at most {DESCRIPTION_MAX} characters."
+    )
 
 
 def check_quota(*, owned: int, limit: int) -> None:
