@@ -16,6 +16,18 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** A hook whose action is started twice before either run settles; the test settles `runs[0]` and `runs[1]`. */
+function twoOverlappingRuns() {
+  const runs = [deferred<string>(), deferred<string>()];
+  let call = 0;
+  const { result } = renderHook(() => useAction(() => runs[call++]!.promise));
+  act(() => {
+    void result.current.run();
+    void result.current.run();
+  });
+  return { runs, result };
+}
+
 describe("useAction", () => {
   it("says done and hands back the result on success", async () => {
     const { result } = renderHook(() => useAction(async (a: number, b: number) => a + b));
@@ -96,13 +108,7 @@ describe("useAction", () => {
   });
 
   it("keeps the latest run's outcome when an older run finishes after it", async () => {
-    const runs = [deferred<string>(), deferred<string>()];
-    let call = 0;
-    const { result } = renderHook(() => useAction(() => runs[call++]!.promise));
-    act(() => {
-      void result.current.run();
-      void result.current.run();
-    });
+    const { runs, result } = twoOverlappingRuns();
     await act(async () => runs[1]!.resolve("newer"));
     expect([result.current.busy, result.current.done]).toEqual([false, true]);
     await act(async () => runs[0]!.reject(new Error("older")));
@@ -110,13 +116,7 @@ describe("useAction", () => {
   });
 
   it("stays busy when an older run finishes while the latest is still on its way", async () => {
-    const runs = [deferred<string>(), deferred<string>()];
-    let call = 0;
-    const { result } = renderHook(() => useAction(() => runs[call++]!.promise));
-    act(() => {
-      void result.current.run();
-      void result.current.run();
-    });
+    const { runs, result } = twoOverlappingRuns();
     await act(async () => runs[0]!.resolve("older"));
     expect([result.current.busy, result.current.done]).toEqual([true, false]);
     await act(async () => runs[1]!.reject(new Error("newer")));
