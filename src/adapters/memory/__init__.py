@@ -1,6 +1,7 @@
 """In-memory adapters for every port: fast test doubles, also usable for a demo without servers."""
 
 from adapters.memory.clock import FakeClock
+from adapters.memory.judge import WordOverlapJudge
 from adapters.memory.media import (
     FakeAudioExtractor,
     FakeEmbedder,
@@ -28,5 +29,6 @@ __all__ = (
     "InMemoryRateLimiter",
     "InMemoryStore",
     "InMemoryUnitOfWork",
+    "WordOverlapJudge",
     "fake_media",
 )

@@ -58,3 +58,14 @@ class AnswererChooser(Protocol):
     def for_asker(self, openai_api_key: str | None) -> Answerer:
         """The answerer to use."""
         ...
+
+
+class SentenceJudge(Protocol):
+    """Reads candidate sentences against the question and says how surely each answers it (a language model)."""
+
+    name: str
+
+    def verdicts(self, question: str, candidates: Sequence[tuple[str, str]]) -> list[float]:
+        """For each (video title, sentence), in order: the log-odds that the sentence answers the question (above 0:
+        more likely yes than no). Slow (seconds on a CPU): call it off the event loop, and only for close calls."""
+        ...
