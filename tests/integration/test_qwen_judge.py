@@ -6,6 +6,7 @@ import sys
 import uuid
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from adapters.local_models.extractive import ExtractiveAnswerer
@@ -62,6 +63,15 @@ async def test_the_offline_answerer_settles_a_close_call_with_the_model(judge: Q
 
     assert isinstance(pieces[-1], Answer)
     assert pieces[-1].citations[0].text == PARACETAMOL
+
+
+def test_the_http_port_llama_cpp_opens_on_loopback_answers_nobody(judge: QwenJudge) -> None:
+    address = judge._server.listening_address
+    address = address() if callable(address) else address
+
+    reply = httpx.post(f"{address}/completion", json={"prompt": "Hello", "n_predict": 1}, timeout=10)
+
+    assert reply.status_code == 401
 
 
 def test_the_setting_wires_the_judge_into_offline_answers(tmp_path: Path) -> None:

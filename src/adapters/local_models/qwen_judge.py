@@ -7,6 +7,7 @@ eval/qa.json is in docs/retrieval.md.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -114,5 +115,7 @@ def start_llama(model: Path, threads: int) -> Any:
     params.verbosity = -1  # llama.cpp logs every request at info level otherwise
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
-    # xllamacpp also answers HTTP on a random loopback port; nothing here uses it.
+    # xllamacpp also serves llama.cpp's HTTP API on a random loopback port, which nothing here uses: a random key
+    # that is never kept locks it (only /health answers without it); the direct calls do not go through HTTP.
+    params.api_keys = [secrets.token_urlsafe(32)]
     return xllamacpp.Server(params)
