@@ -11,12 +11,15 @@ import pytest
 
 from adapters.local_models.extractive import ExtractiveAnswerer
 from adapters.local_models.qwen_judge import WEIGHTS, QwenJudge
+from adapters.memory import WordOverlapJudge
 from domain.questions import Answer, Passage
 from entrypoints.container import AnswererSelection, answer_judge
 from entrypoints.settings import Settings
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from application.ports.questions import Answerer
 
 pytestmark = pytest.mark.integration
 
@@ -26,6 +29,7 @@ METFORMIN = "The usual ceiling for metformin is two grams a day, in divided dose
 COOKING = "Cooking class: roast chicken, a simple loaf and a lemon tart"
 REST = "Rest the chicken under foil for fifteen minutes before carving, so the juices settle."
 RECORD = "The average for that date is only eleven degrees."
+ACETAMINOPHEN = "What is the daily upper limit of acetaminophen for a typical grown-up?"
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +41,7 @@ def judge(tmp_path_factory: pytest.TempPathFactory) -> QwenJudge:
 
 def test_the_sentence_that_answers_gets_the_higher_verdict(judge: QwenJudge) -> None:
     """Two close calls of eval/qa.json that the search ranks the wrong way round (q07, q03)."""
-    question = "What is the daily upper limit of acetaminophen for a typical grown-up?"
-    answers, other = judge.verdicts(question, [(PHARMACOLOGY, PARACETAMOL), (PHARMACOLOGY, METFORMIN)])
+    answers, other = judge.verdicts(ACETAMINOPHEN, [(PHARMACOLOGY, PARACETAMOL), (PHARMACOLOGY, METFORMIN)])
     assert answers > other
 
     question = "How long should the bird sit before it gets sliced?"
@@ -46,8 +49,9 @@ def test_the_sentence_that_answers_gets_the_higher_verdict(judge: QwenJudge) -> 
     assert answers > other
 
 
-async def test_the_offline_answerer_settles_a_close_call_with_the_model(judge: QwenJudge) -> None:
-    passage = Passage(
+def close_call() -> Passage:
+    """A scene whose two sentences the search scores 0.005 apart, the wrong one first (q07 of eval/qa.json)."""
+    return Passage(
         video_id=uuid.uuid4(),
         title=PHARMACOLOGY,
         scene_index=0,
@@ -58,11 +62,16 @@ async def test_the_offline_answerer_settles_a_close_call_with_the_model(judge: Q
         score=0.9,
         matches=(0.900, 0.895),
     )
-    question = "What is the daily upper limit of acetaminophen for a typical grown-up?"
-    pieces = [piece async for piece in ExtractiveAnswerer(judge).answer(question, [passage])]
 
+
+async def first_citation(answerer: Answerer, question: str, passages: list[Passage]) -> str:
+    pieces = [piece async for piece in answerer.answer(question, passages)]
     assert isinstance(pieces[-1], Answer)
-    assert pieces[-1].citations[0].text == PARACETAMOL
+    return pieces[-1].citations[0].text
+
+
+async def test_the_offline_answerer_settles_a_close_call_with_the_model(judge: QwenJudge) -> None:
+    assert await first_citation(ExtractiveAnswerer(judge), ACETAMINOPHEN, [close_call()]) == PARACETAMOL
 
 
 def test_the_http_port_llama_cpp_opens_on_loopback_answers_nobody(judge: QwenJudge) -> None:
@@ -74,12 +83,28 @@ def test_the_http_port_llama_cpp_opens_on_loopback_answers_nobody(judge: QwenJud
     assert reply.status_code == 401
 
 
-def test_the_setting_wires_the_judge_into_offline_answers(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, answer_judge="qwen2.5-coder-1.5b")
+async def test_the_setting_puts_the_judge_into_the_servers_offline_answers(judge: QwenJudge, tmp_path: Path) -> None:
+    (tmp_path / "models").symlink_to(judge._cache_dir)  # the joined model, not 1.1 GB joined again
+    judged = AnswererSelection(Settings(data_dir=tmp_path, answer_judge="qwen2.5-coder-1.5b")).for_asker(None)
+    plain = AnswererSelection(Settings(data_dir=tmp_path)).for_asker(None)
 
-    assert isinstance(answer_judge(settings), QwenJudge)
+    assert await first_citation(judged, ACETAMINOPHEN, [close_call()]) == PARACETAMOL
+    assert await first_citation(plain, ACETAMINOPHEN, [close_call()]) == METFORMIN
     assert answer_judge(Settings(data_dir=tmp_path)) is None
-    assert AnswererSelection(settings).for_asker(None).name == "extractive"
+
+
+@pytest.mark.parametrize("kind", ["memory", "model"])
+def test_both_judges_keep_the_contract_one_verdict_per_sentence_in_order(kind: str, judge: QwenJudge) -> None:
+    """The in-memory judge and the model answer alike where the words give it away."""
+    chosen = WordOverlapJudge() if kind == "memory" else judge
+    question = "How long should the chicken rest under foil?"
+
+    verdicts = chosen.verdicts(question, [(COOKING, RECORD), (COOKING, REST), (PHARMACOLOGY, METFORMIN)])
+
+    assert len(verdicts) == 3
+    assert all(isinstance(v, float) for v in verdicts)
+    assert max(range(3), key=verdicts.__getitem__) == 1
+    assert chosen.verdicts(question, []) == []
 
 
 def test_without_llama_cpp_installed_the_error_says_what_to_install(

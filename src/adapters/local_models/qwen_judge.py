@@ -55,7 +55,8 @@ class QwenJudge:
         return [self._verdict(prompt(question, title, sentence)) for title, sentence in candidates]
 
     def load(self) -> None:
-        """Load the model now instead of on the first close call (e.g. at server start)."""
+        """Load the model now instead of on the first close call. Servers do not call it at start, so one that never
+        meets a close call never pays the ~4 s load."""
         with self._lock:
             self._started()
 
